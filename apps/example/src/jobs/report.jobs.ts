@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ExecuteResult, SnailJob, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
+
+/** Plain executors: cluster, broadcast, sharding and workflow nodes. */
+@Injectable()
+export class ReportJobs {
+  private readonly logger = new Logger(ReportJobs.name);
+
+  /** Cluster job: greets whoever is in jobParams. */
+  @SnailJob('helloJob')
+  hello(args: JobArgs) {
+    const name = args.jobParams?.trim() || 'world';
+    this.logger.log(`helloJob task ${String(args.taskId)}: hello, ${name}`);
+    return ExecuteResult.success(`hello, ${name}`);
+  }
+
+  /** Long job that checks its AbortSignal between steps, so stop and timeout end it promptly. */
+  @SnailJob('slowJob')
+  async slow(args: JobArgs) {
+    const steps = Number(args.jobParams) || 20;
+    for (let i = 1; i <= steps; i++) {
+      if (args.signal.aborted)
+        return ExecuteResult.failure({ step: i }, `stopped (${String(args.signal.reason)})`);
+      await sleep(250, args.signal);
+    }
+    return { steps };
+  }
+
+  /** Always fails: shows FAIL reports (and retries when the job has maxRetryTimes). */
+  @SnailJob('failingJob')
+  failing(args: JobArgs): never {
+    throw new Error(`failingJob refuses to work (attempt ${(args.retryCount ?? 0) + 1})`);
+  }
+
+  /** Broadcast job: every node answers with its own pid. */
+  @SnailJob('broadcastJob')
+  broadcast() {
+    return { pid: process.pid };
+  }
+
+  /** Static sharding job: each shard handles one element of the job's JSON array. */
+  @SnailJob('shardJob')
+  shard(args: ShardingJobArgs) {
+    const shard = args.jobParams ?? '';
+    return { shard, index: args.shardingIndex, total: args.shardingTotal, length: shard.length };
+  }
+
+  /** Workflow node: reads the context, adds to it. */
+  @SnailJob('workflowStep')
+  step(args: JobArgs) {
+    const visited = (args.getWfContext<string[]>('visited') ?? []).concat(args.jobParams ?? '?');
+    args.appendContext('visited', visited);
+    args.appendContext(`${args.jobParams ?? 'step'}At`, new Date().toISOString());
+    return { visited };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}

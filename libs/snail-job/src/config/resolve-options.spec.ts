@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { SnailJobConfigError } from '../errors/snail-job-config.error.js';
+import { resolveOptions } from './resolve-options.js';
+
+describe('resolveOptions', () => {
+  it('uses the documented defaults', () => {
+    const o = resolveOptions({}, {});
+    expect(o.server).toEqual({ host: '127.0.0.1', port: 17888 });
+    expect(o.client.port).toBe(17889);
+    expect(o.client.bindHost).toBe('0.0.0.0');
+    expect(o.namespace).toBe('764d604ec6fc45f68cd92514c40e9e1a');
+    expect(o.group).toBe('snail_job_demo_group');
+    expect(o.token).toBe('SJ_Wyz3dmsdbDOkDujOTSSoBjGQP1BMsVnj');
+    expect(o.labels).toEqual({ state: 'up' });
+    expect(o.executorType).toBe(1);
+    expect(o.health).toBe('/health');
+    expect(o.metrics).toBe('/actuator/prometheus');
+    expect(o.heartbeatIntervalMs).toBe(10_000);
+  });
+
+  it('reads every SNAIL_* variable', () => {
+    const o = resolveOptions(
+      {},
+      {
+        SNAIL_SERVER_HOST: 'sj.internal',
+        SNAIL_SERVER_PORT: '18888',
+        SNAIL_HOST_IP: '10.1.2.3',
+        SNAIL_HOST_PORT: '0',
+        SNAIL_BIND_HOST: '127.0.0.1',
+        SNAIL_NAMESPACE: 'ns1',
+        SNAIL_GROUP_NAME: 'orders',
+        SNAIL_TOKEN: 'SJ_secret',
+        SNAIL_LABELS: 'zone:a, tier:gold',
+        SNAIL_EXECUTOR_TYPE: '3',
+        SNAIL_HEALTH_PATH: 'false',
+        SNAIL_PROMETHEUS_PATH: '/metrics',
+      },
+    );
+    expect(o.server).toEqual({ host: 'sj.internal', port: 18888 });
+    expect(o.client).toEqual({ host: '10.1.2.3', port: 0, bindHost: '127.0.0.1' });
+    expect(o.namespace).toBe('ns1');
+    expect(o.group).toBe('orders');
+    expect(o.token).toBe('SJ_secret');
+    expect(o.labels).toEqual({ zone: 'a', tier: 'gold', state: 'up' });
+    expect(o.executorType).toBe(3);
+    expect(o.health).toBe(false);
+    expect(o.metrics).toBe('/metrics');
+  });
+
+  it('lets explicit options win over the environment', () => {
+    const o = resolveOptions(
+      { server: { port: 1234 }, group: 'explicit' },
+      { SNAIL_SERVER_PORT: '999', SNAIL_GROUP_NAME: 'env' },
+    );
+    expect(o.server.port).toBe(1234);
+    expect(o.group).toBe('explicit');
+  });
+
+  it.each([
+    [
+      {},
+      { SNAIL_SERVER_PORT: 'abc' },
+      'Invalid SnailJob configuration: SNAIL_SERVER_PORT="abc" — expected an integer from 1 to 65535.',
+    ],
+    [{}, { SNAIL_HOST_PORT: '70000' }, 'SNAIL_HOST_PORT="70000"'],
+    [{ server: { port: -1 } }, {}, 'options.server.port=-1'],
+    [{}, { SNAIL_GROUP_NAME: 'bad group!' }, 'SNAIL_GROUP_NAME="bad group!"'],
+    [{}, { SNAIL_LABELS: 'novalue' }, 'SNAIL_LABELS="novalue"'],
+    [{}, { SNAIL_LABELS: 'state:down' }, 'SNAIL_LABELS.state="down"'],
+    [{}, { SNAIL_HEALTH_PATH: 'health' }, 'SNAIL_HEALTH_PATH="health"'],
+    [{}, { SNAIL_FAIL_FAST: 'maybe' }, 'SNAIL_FAIL_FAST="maybe"'],
+    [{}, { SNAIL_EXECUTOR_TYPE: '1.5' }, 'SNAIL_EXECUTOR_TYPE="1.5"'],
+  ])('fails with one clear message naming the source and value (%j %j)', (options, env, message) => {
+    let error: unknown;
+    try {
+      resolveOptions(options as never, env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SnailJobConfigError);
+    expect((error as Error).message).toContain(message);
+  });
+});

@@ -1,0 +1,61 @@
+/** Options of {@link SnailJobModule}. Every option also has a `SNAIL_*` environment variable; explicit options win. */
+export interface SnailJobModuleOptions {
+  /** SnailJob server gRPC endpoint. */
+  server?: {
+    /** @default '127.0.0.1' (env SNAIL_SERVER_HOST) */
+    host?: string;
+    /** @default 17888 (env SNAIL_SERVER_PORT) */
+    port?: number;
+  };
+  /** This client's own gRPC server, which the SnailJob server dials back. */
+  client?: {
+    /** Address advertised to the server. @default first non-internal IPv4, else '127.0.0.1' (env SNAIL_HOST_IP) */
+    host?: string;
+    /** gRPC port; 0 picks a free port and advertises it. @default 17889 (env SNAIL_HOST_PORT) */
+    port?: number;
+    /** Interface the gRPC server binds. @default '0.0.0.0' (env SNAIL_BIND_HOST) */
+    bindHost?: string;
+  };
+  /** Namespace id. @default '764d604ec6fc45f68cd92514c40e9e1a' (env SNAIL_NAMESPACE) */
+  namespace?: string;
+  /** Group name. @default 'snail_job_demo_group' (env SNAIL_GROUP_NAME) */
+  group?: string;
+  /** Group token. @default 'SJ_Wyz3dmsdbDOkDujOTSSoBjGQP1BMsVnj' (env SNAIL_TOKEN) */
+  token?: string;
+  /** Node labels; `state: 'up'` is always added. @default {} (env SNAIL_LABELS as `k:v,k2:v2`) */
+  labels?: Record<string, string>;
+  /**
+   * `executor-type` header: which console list (1 Java, 2 Python, 3 Go) shows our executors.
+   * Dispatches of any executorType are accepted. @default 1 (env SNAIL_EXECUTOR_TYPE)
+   */
+  executorType?: number;
+  /** Terminus health route, or `false` to disable it. @default '/health' (env SNAIL_HEALTH_PATH) */
+  health?: string | false;
+  /** Prometheus route, or `false` to disable it. @default '/actuator/prometheus' (env SNAIL_PROMETHEUS_PATH) */
+  metrics?: string | false;
+  /** Heartbeat period in ms. @default 10000 (env SNAIL_HEARTBEAT_INTERVAL_MS) */
+  heartbeatIntervalMs?: number;
+  /** Local timeout of one call to the server, in ms. @default 10000 (env SNAIL_REQUEST_TIMEOUT_MS) */
+  requestTimeoutMs?: number;
+  /** Refuse to start when the server cannot be reached at start-up. @default false (env SNAIL_FAIL_FAST) */
+  failFast?: boolean;
+  /** Largest inbound/outbound gRPC message in bytes. @default 10485760 (env SNAIL_MAX_MESSAGE_BYTES) */
+  maxMessageBytes?: number;
+}
+
+/** Options after defaults, environment and validation were applied. */
+export interface ResolvedSnailJobOptions {
+  server: { host: string; port: number };
+  client: { host: string; port: number; bindHost: string };
+  namespace: string;
+  group: string;
+  token: string;
+  labels: Record<string, string>;
+  executorType: number;
+  health: string | false;
+  metrics: string | false;
+  heartbeatIntervalMs: number;
+  requestTimeoutMs: number;
+  failFast: boolean;
+  maxMessageBytes: number;
+}

@@ -1,0 +1,44 @@
+import type { BoundHandler } from '../discovery/executor-definition.js';
+import type { DispatchJobRequest } from '../protocol/payloads.js';
+import type { AbortReason } from './abort-reasons.js';
+
+/** Lifecycle of one accepted dispatch. */
+export type ExecutionState = 'queued' | 'running' | 'done' | 'aborted';
+
+/** One accepted dispatch on its way through the runner. */
+export class TaskExecution {
+  state: ExecutionState = 'queued';
+  readonly controller = new AbortController();
+  readonly receivedAt = performance.now();
+  startedAt = 0;
+
+  constructor(
+    readonly request: DispatchJobRequest,
+    readonly executorName: string,
+    readonly handler: BoundHandler,
+    readonly key: string,
+    readonly batchKey: string,
+  ) {}
+
+  get abortReason(): AbortReason | undefined {
+    return this.controller.signal.aborted ? (this.controller.signal.reason as AbortReason) : undefined;
+  }
+}
+
+/** Local state of one task batch: its `parallelNum` slots, queue and timeout. */
+export class BatchState {
+  running = 0;
+  readonly queue: TaskExecution[] = [];
+  readonly tasks = new Set<TaskExecution>();
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly taskType: number,
+    public parallelNum: number,
+  ) {}
+
+  get idle(): boolean {
+    return this.tasks.size === 0;
+  }
+}

@@ -1,0 +1,13 @@
+export { SnailJobModule } from './snail-job.module.js';
+export type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
+export { SnailJob } from './decorators/snail-job.decorator.js';
+export { MapTask, MergeTask, ReduceTask } from './decorators/stage.decorators.js';
+export { ExecuteResult } from './execution/execute-result.js';
+export { JobArgs, MapArgs, MergeReduceArgs, ReduceArgs, ShardingJobArgs } from './execution/job-args.js';
+export type { AbortReason } from './execution/abort-reasons.js';
+export { ROOT_MAP } from './execution/task-names.js';
+export type { SnailId } from './protocol/payloads.js';
+export { SnailJobConfigError } from './errors/snail-job-config.error.js';
+export { SnailJobDefinitionError } from './errors/snail-job-definition.error.js';
+export { MapTaskError } from './reporting/map-task-reporter.js';
+export { SnailJobTransport } from './transport/snail-job.transport.js';

@@ -1,0 +1,182 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
+import { ExecutorRegistry } from '../discovery/executor.registry.js';
+import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
+import { decodeData } from '../protocol/envelope.js';
+import { Header } from '../protocol/headers.js';
+import type { ConfigRequest } from '../protocol/payloads.js';
+import { ServerUri } from '../protocol/uris.js';
+import { backoffDelay } from '../reporting/backoff.js';
+import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
+import { ServerChannel } from '../transport/server-channel.js';
+
+const CONFIG_SYNC_MS = 60_000;
+
+/** What the registrar knows about its standing with the server (read by health checks). */
+export interface RegistrationState {
+  /** Epoch ms of the last heartbeat the server answered with status 1, or 0. */
+  lastBeatOkAt: number;
+  /** Why the last heartbeat failed, or undefined after a success. */
+  lastError: string | undefined;
+  /** True when the server rejected our token. */
+  tokenRejected: boolean;
+  /** True once executors were registered. */
+  executorsRegistered: boolean;
+}
+
+/**
+ * Heartbeat (`/beat` at start and every `heartbeatIntervalMs`: the heartbeat *is* the registration), executor
+ * registration and config sync. While the server is unreachable, beats are retried with exponential backoff
+ * and jitter (never slower than the heartbeat period), and the outage is logged once.
+ */
+@Injectable()
+export class Registrar {
+  private readonly logger = new Logger('SnailJob');
+  private timer: NodeJS.Timeout | undefined;
+  private configTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private stopped = true;
+  private configStarted = false;
+  readonly state: RegistrationState = {
+    lastBeatOkAt: 0,
+    lastError: undefined,
+    tokenRejected: false,
+    executorsRegistered: false,
+  };
+
+  constructor(
+    @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
+    private readonly channel: ServerChannel,
+    private readonly registry: ExecutorRegistry,
+    private readonly instrumentation: SnailJobInstrumentation,
+  ) {}
+
+  /** Sends the first beat and starts the timers. Resolves with whether the first beat succeeded. */
+  async start(): Promise<boolean> {
+    this.stopped = false;
+    const ok = await this.beat();
+    this.schedule(ok);
+    return ok;
+  }
+
+  /** Stops all timers. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.configTimer) clearTimeout(this.configTimer);
+    this.timer = this.configTimer = undefined;
+    this.configStarted = false;
+  }
+
+  /** Labels as sent in the `label` header (always with `state: up`). */
+  labels(): Record<string, string> {
+    return { ...this.options.labels, state: 'up' };
+  }
+
+  private schedule(lastOk: boolean): void {
+    if (this.stopped) return;
+    const delay = lastOk
+      ? this.options.heartbeatIntervalMs
+      : Math.min(
+          this.options.heartbeatIntervalMs,
+          backoffDelay(this.failures, 500, this.options.heartbeatIntervalMs),
+        );
+    this.timer = setTimeout(() => {
+      void this.beat().then((ok) => this.schedule(ok));
+    }, delay);
+    this.timer.unref();
+  }
+
+  /** One heartbeat; on success also registers executors and syncs config when still due. */
+  async beat(): Promise<boolean> {
+    const labels = this.labels();
+    const target = `${this.options.server.host}:${this.options.server.port}`;
+    let ok = false;
+    try {
+      const reply = await this.channel.call(ServerUri.BEAT, ['PING', labels], {
+        headers: { [Header.LABEL]: JSON.stringify(labels) },
+      });
+      ok = reply.status === 1;
+      if (!ok) {
+        this.state.tokenRejected = /token/i.test(reply.message);
+        this.fail(
+          this.state.tokenRejected
+            ? `token rejected by the SnailJob server at ${target} (group "${this.options.group}", namespace "${this.options.namespace}"): ${reply.message}`
+            : `SnailJob server at ${target} refused the heartbeat: ${reply.message}`,
+        );
+      }
+    } catch (error) {
+      this.fail(`SnailJob server unreachable at ${target}: ${(error as Error).message}`);
+    }
+    this.instrumentation.heartbeat(ok, Date.now());
+    if (!ok) return false;
+    if (this.failures > 0 || this.state.lastBeatOkAt === 0) {
+      this.logger.log(
+        `Registered with SnailJob server ${target} as ${this.channel.headers()[Header.HOST_ID]} (group "${this.options.group}")`,
+      );
+    }
+    this.failures = 0;
+    this.state.lastBeatOkAt = Date.now();
+    this.state.lastError = undefined;
+    this.state.tokenRejected = false;
+    if (!this.state.executorsRegistered) await this.registerExecutors();
+    if (!this.configStarted && !this.stopped) {
+      this.configStarted = true;
+      void this.syncConfig();
+    }
+    return true;
+  }
+
+  private fail(reason: string): void {
+    this.failures++;
+    if (this.state.lastError !== reason) {
+      this.logger.error(`${reason}. Retrying with backoff; dispatches resume once registered.`);
+    }
+    this.state.lastError = reason;
+  }
+
+  /** `/register/job/executors`: every executor name, once (retried with the next beat until it succeeds). */
+  async registerExecutors(): Promise<void> {
+    const names = this.registry.names();
+    if (names.length === 0) {
+      this.state.executorsRegistered = true;
+      return;
+    }
+    try {
+      const reply = await this.channel.call(ServerUri.REGISTER_EXECUTORS, [
+        names.map((executorInfo) => ({ executorInfo })),
+      ]);
+      if (reply.status === 1) {
+        this.state.executorsRegistered = true;
+        this.logger.log(`Registered ${names.length} executor(s): ${names.join(', ')}`);
+      } else {
+        this.logger.warn(`Executor registration refused: ${reply.message}`);
+      }
+    } catch (error) {
+      this.logger.warn(`Executor registration failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** `/sync/version` pull (every 60 s): keeps the config version for the `version` header. */
+  async syncConfig(): Promise<void> {
+    try {
+      const reply = await this.channel.call(ServerUri.SYNC_VERSION, null, { timeoutMs: 1_000 });
+      if (reply.status === 1) this.applyConfig(decodeData(reply.data) as ConfigRequest | null);
+    } catch {
+      // Optional: the server does not need it; the next sync tries again.
+    }
+    if (this.stopped) return;
+    this.configTimer = setTimeout(() => {
+      this.configTimer = undefined;
+      void this.syncConfig();
+    }, CONFIG_SYNC_MS);
+    this.configTimer.unref();
+  }
+
+  /** Applies a config pulled or pushed by the server. */
+  applyConfig(config: ConfigRequest | null | undefined): void {
+    if (config && typeof config === 'object' && typeof config.version === 'number') {
+      this.channel.configVersion = config.version;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/** Every user-facing message of the library, as small functions. */
+
+export const DUPLICATE_EXECUTOR = (name: string, first: string, second: string) =>
+  `Duplicate SnailJob executor "${name}": declared by ${first} and by ${second}. Executor names must be unique per app.`;
+
+export const STAGE_OUTSIDE_EXECUTOR = (where: string, decorator: string) =>
+  `${decorator} on ${where} needs its class to be decorated with @SnailJob('name'). Add @SnailJob('executorName') to the class.`;
+
+export const DUPLICATE_STAGE = (executor: string, stage: string, first: string, second: string) =>
+  `Map executor "${executor}" has two handlers for ${stage}: ${first} and ${second}. Keep one.`;
+
+export const NOT_SINGLETON = (where: string) =>
+  `SnailJob executor ${where} must live in a singleton provider (request- or transient-scoped providers cannot be dispatched to).`;
+
+export const UNKNOWN_EXECUTOR = (name: string, registered: readonly string[], closest: string | undefined) =>
+  `Executor configuration is incorrect: executor "${name}" is not registered on this client; registered executors: ${
+    registered.length ? registered.join(', ') : '(none)'
+  }.${closest ? ` Did you mean "${closest}"?` : ''}`;
+
+export const WRONG_EXECUTOR_KIND = (name: string, taskType: number, kind: 'plain' | 'map') =>
+  kind === 'plain'
+    ? `Executor "${name}" is a plain @SnailJob method but taskType ${taskType} is a map/map-reduce job: declare a @SnailJob('${name}') class with @MapTask() methods.`
+    : `Executor "${name}" is a map/map-reduce @SnailJob class but taskType ${taskType} needs a plain executor: put @SnailJob('${name}') on a method instead, or change the job's task type to MAP (4) or MAP_REDUCE (5).`;
+
+export const AUTH_FAILED = 'Authentication failed. [Please check if the configured Token is correct]';
+
+export const UNKNOWN_URI = (path: string) =>
+  ` Cannot find corresponding processing, please check if the corresponding package is correctly introduced.path:[${path}] requestMethod:[{}]`;
+
+export const RETRY_MODULE_UNSUPPORTED = (path: string) =>
+  `nestjs-snail-job implements the job module only; the retry-module call ${path} is not supported.`;
+
+export const SHUTTING_DOWN = 'Client is shutting down and accepts no new tasks; dispatch it to another node.';

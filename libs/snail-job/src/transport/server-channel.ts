@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import * as grpc from '@grpc/grpc-js';
+import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
+import { encodeBody } from '../protocol/envelope.js';
+import { Header } from '../protocol/headers.js';
+import { unaryRequestService, type WireRequest, type WireResult } from '../protocol/proto-descriptor.js';
+import { LIBRARY_VERSION, SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
+import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
+import { ClientIdentity } from './client-identity.js';
+
+/** Error of an outbound call that got no well-formed reply (transport failure, timeout). */
+export class ServerUnavailableError extends Error {
+  constructor(
+    readonly uri: string,
+    readonly code: grpc.status | undefined,
+    detail: string,
+  ) {
+    super(`SnailJob server call ${uri} failed: ${detail}`);
+    this.name = 'ServerUnavailableError';
+  }
+}
+
+type UnaryClient = grpc.Client & {
+  unaryRequest(
+    request: WireRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: (error: grpc.ServiceError | null, response?: WireResult) => void,
+  ): grpc.ClientUnaryCall;
+};
+
+/** The one long-lived channel from this client to the SnailJob server (C→S calls). */
+@Injectable()
+export class ServerChannel implements OnApplicationShutdown {
+  private readonly logger = new Logger('SnailJob');
+  private client: UnaryClient | undefined;
+  private reqId = 0;
+  /** Config version from the last `/sync/version`; sent as the `version` header. */
+  configVersion = 0;
+
+  constructor(
+    @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
+    private readonly identity: ClientIdentity,
+    private readonly instrumentation: SnailJobInstrumentation,
+  ) {}
+
+  /** Headers of §2.1, built for every call. */
+  headers(extra?: Record<string, string>): Record<string, string> {
+    return {
+      [Header.HOST_ID]: this.identity.hostId,
+      [Header.HOST_IP]: this.options.client.host,
+      [Header.HOST_PORT]: String(this.identity.port),
+      [Header.GROUP_NAME]: this.options.group,
+      [Header.NAMESPACE]: this.options.namespace,
+      [Header.TOKEN]: this.options.token,
+      [Header.VERSION]: String(this.configVersion),
+      [Header.SYSTEM_VERSION]: LIBRARY_VERSION,
+      [Header.EXECUTOR_TYPE]: String(this.options.executorType),
+      [Header.HOST]: this.options.server.host,
+      ...extra,
+    };
+  }
+
+  /**
+   * Sends one logical call. Resolves with the server's `GrpcResult` (status 0 included); rejects with
+   * {@link ServerUnavailableError} when no well-formed reply arrives within `timeoutMs`.
+   */
+  call(
+    uri: string,
+    args: readonly unknown[] | null,
+    opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<WireResult> {
+    const client = this.ensureClient();
+    const request: WireRequest = {
+      reqId: String(this.reqId++),
+      metadata: { uri, headers: this.headers(opts.headers) },
+      body: encodeBody(args),
+    };
+    const deadline = Date.now() + (opts.timeoutMs ?? this.options.requestTimeoutMs);
+    return new Promise<WireResult>((resolve, reject) => {
+      client.unaryRequest(request, new grpc.Metadata(), { deadline }, (error, response) => {
+        if (error || !response) {
+          this.instrumentation.outboundCall(uri, false);
+          reject(
+            new ServerUnavailableError(uri, error?.code, error?.details || error?.message || 'no response'),
+          );
+          return;
+        }
+        this.instrumentation.outboundCall(uri, response.status === 1);
+        resolve(response);
+      });
+    });
+  }
+
+  private ensureClient(): UnaryClient {
+    if (!this.client) {
+      const Service = unaryRequestService();
+      const target = `${formatHost(this.options.server.host)}:${this.options.server.port}`;
+      this.client = new Service(target, grpc.credentials.createInsecure(), {
+        'grpc.max_receive_message_length': this.options.maxMessageBytes,
+        'grpc.max_send_message_length': this.options.maxMessageBytes,
+        'grpc.initial_reconnect_backoff_ms': 500,
+        'grpc.max_reconnect_backoff_ms': 5_000,
+        'grpc.enable_retries': 1,
+      }) as unknown as UnaryClient;
+      this.logger.debug?.(`Channel to SnailJob server ${target} opened`);
+    }
+    return this.client;
+  }
+
+  /** Closes the channel; later calls open a new one. */
+  close(): void {
+    this.client?.close();
+    this.client = undefined;
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { SnailJobModule, type SnailJobModuleOptions } from 'nestjs-snail-job';
+
+/** Options for a test client pointed at a server on 127.0.0.1:`serverPort`, own gRPC port ephemeral. */
+export function clientOptions(serverPort: number, extra: SnailJobModuleOptions = {}): SnailJobModuleOptions {
+  return {
+    server: { host: '127.0.0.1', port: serverPort },
+    client: { host: '127.0.0.1', port: 0, bindHost: '127.0.0.1' },
+    health: false,
+    metrics: false,
+    ...extra,
+  };
+}
+
+/** Boots a Nest app importing SnailJobModule with `options` and the given executor providers. */
+export async function startClientApp(
+  options: SnailJobModuleOptions,
+  providers: Type<unknown>[],
+): Promise<INestApplication> {
+  @Module({ imports: [SnailJobModule.forRoot(options)], providers })
+  class TestClientModule {}
+  const app = await NestFactory.create(TestClientModule, { logger: false, abortOnError: false });
+  await app.init();
+  return app;
+}
