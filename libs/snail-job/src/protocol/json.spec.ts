@@ -49,6 +49,34 @@ describe('lossless JSON', () => {
     expect(Object.keys(v)).toContain('__proto__');
   });
 
+  it('finds long integers in every value position, with or without whitespace', () => {
+    expect(parseJson('12345678901234567890')).toBe(12345678901234567890n);
+    expect(parseJson(' -12345678901234567890 ')).toBe(-12345678901234567890n);
+    expect(parseJson('[1, 12345678901234567890]')).toEqual([1, 12345678901234567890n]);
+    expect(parseJson('{"a":\n\t12345678901234567890}')).toEqual({ a: 12345678901234567890n });
+    expect(parseJson('[ 12345678901234567890 ]')).toEqual([12345678901234567890n]);
+  });
+
+  it('parses strings that merely look like long integers the same on either path', () => {
+    for (const text of [
+      '{"argsStr":"{\\"maps\\":12345678901234567890}","id":1}',
+      '["a:12345678901234567890", ",9007199254740993"]',
+      '{"jobBizId":"1948123456789012345","taskId":9007199254740993}',
+    ]) {
+      const parsed = parseJson(text);
+      expect(stringifyJson(parsed), text).toBe(text.replace(/\s/g, ''));
+    }
+  });
+
+  it('writes bigints nested anywhere, and rethrows what JSON.stringify refuses for other reasons', () => {
+    expect(stringifyJson({ a: [1n, { b: 9007199254740993n }], c: 'x' })).toBe(
+      '{"a":[1,{"b":9007199254740993}],"c":"x"}',
+    );
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => stringifyJson(circular)).toThrow(/circular/);
+  });
+
   it('stringifies undefined as null text', () => {
     expect(stringifyJson(undefined)).toBe('null');
   });

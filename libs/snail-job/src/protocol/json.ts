@@ -4,18 +4,38 @@
  * else behaves like `JSON.parse` / `JSON.stringify`.
  */
 
-/** Anything at or beyond 16 digits may be unsafe; shorter integer runs never are. */
-const LONG_DIGITS = /\d{16,}/;
+/**
+ * An integer literal of 16 or more digits (only those may be unsafe) in a position where JSON allows a value: at
+ * the start or after `[`, `:` or `,`. Digit runs inside strings, such as the snowflake `jobBizId` of every dispatch,
+ * usually do not match, so ordinary traffic takes the native `JSON.parse` path; a string that happens to look like
+ * `:1234567890123456` only costs the slower (still exact) parser.
+ */
+const LONG_INTEGER_VALUE = /(?:^|[[:,])\s*-?\d{16,}/;
 const MAX_DEPTH = 1000;
 
 /** Parses JSON text, keeping integers beyond `Number.MAX_SAFE_INTEGER` exact as `bigint`. */
 export function parseJson(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text) as unknown;
+  if (!LONG_INTEGER_VALUE.test(text)) return JSON.parse(text) as unknown;
   return new LosslessParser(text).parseDocument();
 }
 
-/** `JSON.stringify` that writes `bigint` values as JSON numbers. Returns `undefined` like JSON.stringify. */
+/**
+ * `JSON.stringify` that writes `bigint` values as JSON numbers; `undefined` becomes the text `null`. Values without
+ * a bigint take the native path; only when `JSON.stringify` refuses a bigint is the value written again with a
+ * replacer.
+ */
 export function stringifyJson(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value) as string | undefined;
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/BigInt/.test(error.message)) throw error;
+    return stringifyWithBigints(value);
+  }
+  return text === undefined ? 'null' : text;
+}
+
+function stringifyWithBigints(value: unknown): string {
   let sawBigint = false;
   const text = JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'bigint') {
