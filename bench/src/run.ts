@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { killAllChildren, profileChildrenInto } from './support/child.js';
 import { REPO_ROOT } from './support/paths.js';
@@ -50,6 +50,12 @@ if (selected.length === 0) {
 }
 
 const startedAt = new Date();
+const loadBefore = loadavg()[0];
+if (loadBefore > 0.5) {
+  console.log(
+    `note: the machine is already busy (1-min load average ${loadBefore.toFixed(2)}); latency and throughput figures will suffer`,
+  );
+}
 const rows: Row[] = [];
 const data: Record<string, unknown> = {};
 for (const scenario of selected) {
@@ -81,6 +87,8 @@ const machine = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadavg()[0],
 };
 console.log(
   `\nnestjs-snail-job bench - ${startedAt.toISOString()} - Node ${machine.node}, ${machine.cpus} cores`,

@@ -2,8 +2,8 @@ import { BenchChild } from '../support/child.js';
 import { nextTaskId } from '../support/ids.js';
 import { benchScript } from '../support/paths.js';
 import { DriverPeer, waitUntil } from '../support/peer.js';
-import { fmt, verdict, type ScenarioResult } from '../support/results.js';
-import { readRss, RssSampler } from '../support/proc.js';
+import { busy, fmt, verdict, type ScenarioResult } from '../support/results.js';
+import { CpuMeter, readRss, RssSampler } from '../support/proc.js';
 import { mib, msSince, sleep } from '../support/stats.js';
 import { dispatchBody } from '../support/wire.js';
 
@@ -29,6 +29,7 @@ export async function mapFanOutScenario(): Promise<ScenarioResult> {
     await sleep(200);
     const baseline = readRss(app.pid).rss;
     const sampler = new RssSampler(app.pid);
+    const meter = new CpuMeter([process.pid, app.pid]);
     let acceptedMs = 0;
     let rootReportedMs = 0;
     let rootSucceeded = false;
@@ -49,6 +50,7 @@ export async function mapFanOutScenario(): Promise<ScenarioResult> {
     });
     await waitUntil(() => rootReportedMs > 0, 60_000, 'the ROOT_MAP task to finish its doMap');
     const peak = sampler.stop();
+    const { otherCores } = meter.read();
     const extraMb = mib(peak - baseline);
     const seconds = acceptedMs / 1000;
     const complete = peer.counts.mapItems === ITEMS && rootSucceeded && ack === 'true';
@@ -60,7 +62,7 @@ export async function mapFanOutScenario(): Promise<ScenarioResult> {
           value: `${fmt(seconds, 2)} s`,
           target: '< 5 s',
           verdict: verdict(complete && seconds < 5),
-          note: `${peer.counts.mapRequests} requests${complete ? '' : `, INCOMPLETE: ${peer.counts.mapItems} items, ack ${ack}`}`,
+          note: `${peer.counts.mapRequests} requests${busy(otherCores)}${complete ? '' : `, INCOMPLETE: ${peer.counts.mapItems} items, ack ${ack}`}`,
         },
         {
           id: 3,
@@ -80,6 +82,7 @@ export async function mapFanOutScenario(): Promise<ScenarioResult> {
         baselineRssBytes: baseline,
         peakRssBytes: peak,
         extraRssMiB: extraMb,
+        otherCores,
       },
     };
   } finally {

@@ -1,7 +1,7 @@
 import { BenchChild } from '../support/child.js';
 import { benchScript } from '../support/paths.js';
 import { DriverPeer } from '../support/peer.js';
-import { fmt, verdict, type ScenarioResult } from '../support/results.js';
+import { busy, fmt, verdict, type ScenarioResult } from '../support/results.js';
 import { latencySummary } from '../support/stats.js';
 import { closedLoop, pacedLoop, type ClosedLoopResult } from './load.js';
 
@@ -88,11 +88,6 @@ export async function throughputScenario(): Promise<ScenarioResult> {
   } finally {
     await peer.close();
   }
-}
-
-/** A note when other processes used a noticeable share of the machine during a measurement. */
-export function busy(otherCores: number): string {
-  return otherCores >= 0.2 ? `, BUSY MACHINE: others used ${fmt(otherCores, 1)} cores` : '';
 }
 
 async function measureCeiling(peer: DriverPeer): Promise<ClosedLoopResult> {

@@ -41,3 +41,8 @@ export function renderTable(rows: readonly Row[]): string {
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
+
+/** A table note when other processes used a noticeable share of the machine during a measurement. */
+export function busy(otherCores: number): string {
+  return otherCores >= 0.2 ? `, BUSY MACHINE: others used ${fmt(otherCores, 1)} cores` : '';
+}
