@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { killAllChildren, profileChildrenInto } from './support/child.js';
 import { REPO_ROOT } from './support/paths.js';
+import { waitForQuietMachine } from './support/proc.js';
 import { renderTable, type Row, type ScenarioResult } from './support/results.js';
 import { footprintScenario } from './scenarios/footprint.scenario.js';
 import { logsScenario } from './scenarios/logs.scenario.js';
@@ -60,6 +61,7 @@ const rows: Row[] = [];
 const data: Record<string, unknown> = {};
 for (const scenario of selected) {
   const t0 = Date.now();
+  await waitForQuietMachine();
   process.stdout.write(`running ${scenario.key} (${scenario.title}) ... `);
   try {
     const result = await scenario.run();

@@ -26,8 +26,8 @@ interface RemoteLogger {
 }
 const remoteLog = (library as unknown as { SnailJobLog?: { REMOTE?: RemoteLogger } }).SnailJobLog?.REMOTE;
 
-/** dispatch→handler latencies in ns (jobParams carries the sender's monotonic clock). */
-let latencies: number[] = [];
+/** dispatch→handler samples as [sent, latency] pairs in ns (jobParams carries the sender's monotonic clock). */
+let latencies: [string, number][] = [];
 let fanOutItems: unknown[] = [];
 let loopDelay: IntervalHistogram | undefined;
 const LOOP_RESOLUTION_MS = 1;
@@ -42,7 +42,7 @@ class BenchJobs {
     const now = process.hrtime.bigint();
     const sent = args.jobParams ?? '';
     // Warm-up dispatches carry a "w" prefix and are not recorded.
-    if (sent.charCodeAt(0) !== 0x77) latencies.push(Number(now - BigInt(sent)));
+    if (sent.charCodeAt(0) !== 0x77) latencies.push([sent, Number(now - BigInt(sent))]);
   }
 
   @SnailJob('logJob')
@@ -86,7 +86,7 @@ await app.init();
 
 serveIpc({
   ...commonHandlers,
-  /** Returns the recorded dispatch→handler latencies (ns) and forgets them. */
+  /** Returns the recorded dispatch→handler samples ([sent, latency] in ns) and forgets them. */
   latencies: () => {
     const out = latencies;
     latencies = [];

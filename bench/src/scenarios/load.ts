@@ -1,7 +1,8 @@
 import { nextTaskId } from '../support/ids.js';
-import { CpuMeter, readCpuMs } from '../support/proc.js';
 import type { DriverPeer } from '../support/peer.js';
 import { waitUntil } from '../support/peer.js';
+import { readCpuMs } from '../support/proc.js';
+import { quietSamples, SegmentRecorder } from '../support/segments.js';
 import { msSince, sleep } from '../support/stats.js';
 import { dispatchBody } from '../support/wire.js';
 
@@ -12,12 +13,13 @@ export interface ClosedLoopOptions {
   window: number;
   warmupMs: number;
   measureMs: number;
-  /** The client under test, for its CPU time per job. */
+  /** The client under test, for its CPU time per job and to tell our CPU use from other processes'. */
   clientPid: number;
 }
 
 /** What {@link closedLoop} measured. */
 export interface ClosedLoopResult {
+  /** Completed jobs per second over the quiet seconds of the measurement (all of it when too few were quiet). */
   jobsPerSec: number;
   measuredJobs: number;
   totalJobs: number;
@@ -25,21 +27,24 @@ export interface ClosedLoopResult {
   failedReports: number;
   /** CPU time (user + system) the client process spent per job, in microseconds. */
   clientCpuUsPerJob: number;
-  /** CPU cores used by processes other than the driver and the client meanwhile (should be ~0). */
+  quietSeconds: number;
+  seconds: number;
+  /** CPU cores used by other processes, averaged over the measurement. */
   otherCores: number;
 }
 
 /**
  * Saturation throughput: keeps `window` jobs in flight (dispatched, not yet reported) and counts completed
- * round trips (ack + result report) per second after a warm-up.
+ * round trips (ack + result report) per second after a warm-up, in one-second slices.
  */
 export async function closedLoop(peer: DriverPeer, options: ClosedLoopOptions): Promise<ClosedLoopResult> {
   let outstanding = 0;
-  let completed = 0;
   let sent = 0;
   let failedAcks = 0;
   let failedReports = 0;
   let sending = true;
+  let measuring = false;
+  const completions: bigint[] = [];
   const fill = (): void => {
     while (sending && outstanding < options.window) {
       outstanding++;
@@ -55,32 +60,36 @@ export async function closedLoop(peer: DriverPeer, options: ClosedLoopOptions): 
   };
   peer.onReport = (_taskId, success) => {
     if (!success) failedReports++;
+    if (measuring) completions.push(process.hrtime.bigint());
     outstanding--;
-    completed++;
     fill();
   };
   fill();
   await sleep(options.warmupMs);
-  const c0 = completed;
-  const t0 = process.hrtime.bigint();
   const cpu0 = readCpuMs(options.clientPid);
-  const meter = new CpuMeter([process.pid, options.clientPid]);
+  const recorder = new SegmentRecorder([process.pid, options.clientPid]).start();
+  measuring = true;
   await sleep(options.measureMs);
-  const measuredJobs = completed - c0;
-  const elapsedMs = msSince(t0);
-  const clientCpuUsPerJob = ((readCpuMs(options.clientPid) - cpu0) * 1000) / measuredJobs;
-  const { otherCores } = meter.read();
+  recorder.stop();
+  measuring = false;
+  const clientCpuMs = readCpuMs(options.clientPid) - cpu0;
   sending = false;
   await waitUntil(() => outstanding <= 0, 15_000, 'the last reports of the closed loop');
   peer.onReport = () => undefined;
+
+  const { kept, quietSlices, slices, filtered } = quietSamples(recorder, completions, (t) => t);
+  const segments = filtered ? recorder.quiet() : recorder.segments;
+  const seconds = segments.reduce((sum, s) => sum + Number(s.end - s.start) / 1e9, 0);
   return {
-    jobsPerSec: (measuredJobs * 1000) / elapsedMs,
-    measuredJobs,
+    jobsPerSec: kept.length / seconds,
+    measuredJobs: kept.length,
     totalJobs: sent,
     failedAcks,
     failedReports,
-    clientCpuUsPerJob,
-    otherCores,
+    clientCpuUsPerJob: (clientCpuMs * 1000) / completions.length,
+    quietSeconds: filtered ? quietSlices : 0,
+    seconds: slices,
+    otherCores: recorder.averageOtherCores(),
   };
 }
 
@@ -93,13 +102,19 @@ export interface PacedLoopOptions {
   clientPid: number;
 }
 
-/** What {@link pacedLoop} measured (ack latencies in ns; the handler side is collected by the caller). */
+/** One measured dispatch: when it was sent (driver's monotonic clock) and a latency in ns. */
+export interface TimedSample {
+  sentNs: bigint;
+  ns: number;
+}
+
+/** What {@link pacedLoop} measured (the handler side is collected by the caller). */
 export interface PacedLoopResult {
-  ackNs: number[];
+  acks: TimedSample[];
   achievedRate: number;
   failedAcks: number;
-  /** CPU cores used by processes other than the driver and the client meanwhile (should be ~0). */
-  otherCores: number;
+  /** The one-second slices of the measured part, with how busy other processes were. */
+  recorder: SegmentRecorder;
 }
 
 /**
@@ -110,22 +125,25 @@ export interface PacedLoopResult {
  */
 export async function pacedLoop(peer: DriverPeer, options: PacedLoopOptions): Promise<PacedLoopResult> {
   const total = options.warmupJobs + options.measuredJobs;
-  const ackNs: number[] = [];
+  const acks: TimedSample[] = [];
   let sent = 0;
   let reports = 0;
   let failedAcks = 0;
   peer.onReport = () => {
     reports++;
   };
+  const recorder = new SegmentRecorder([process.pid, options.clientPid]);
   const start = process.hrtime.bigint();
   let measuredFrom = start;
-  const meter = new CpuMeter([process.pid, options.clientPid]);
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const due = Math.min(total, Math.floor((msSince(start) * options.ratePerSec) / 1000) + 1);
       while (sent < due) {
         const warmup = sent < options.warmupJobs;
-        if (sent === options.warmupJobs) measuredFrom = process.hrtime.bigint();
+        if (sent === options.warmupJobs) {
+          measuredFrom = process.hrtime.bigint();
+          recorder.start();
+        }
         sent++;
         const now = process.hrtime.bigint();
         const body = dispatchBody({
@@ -135,7 +153,7 @@ export async function pacedLoop(peer: DriverPeer, options: PacedLoopOptions): Pr
         });
         peer.dispatch(body, (error, reply, ns) => {
           if (error || reply?.status !== 1 || reply.data !== 'true') failedAcks++;
-          else if (!warmup) ackNs.push(Number(ns));
+          else if (!warmup) acks.push({ sentNs: now, ns: Number(ns) });
         });
       }
       if (sent < total) setTimeout(tick, 1);
@@ -143,9 +161,9 @@ export async function pacedLoop(peer: DriverPeer, options: PacedLoopOptions): Pr
     };
     tick();
   });
+  recorder.stop();
   const achievedRate = (options.measuredJobs * 1000) / msSince(measuredFrom);
-  const { otherCores } = meter.read();
   await waitUntil(() => reports + failedAcks >= total, 15_000, 'the reports of the paced run');
   peer.onReport = () => undefined;
-  return { ackNs, achievedRate, failedAcks, otherCores };
+  return { acks, achievedRate, failedAcks, recorder };
 }

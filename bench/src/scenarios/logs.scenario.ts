@@ -2,7 +2,7 @@ import { BenchChild } from '../support/child.js';
 import { nextTaskId } from '../support/ids.js';
 import { benchScript } from '../support/paths.js';
 import { DriverPeer, waitUntil } from '../support/peer.js';
-import { CpuMeter, readRss, RssSampler } from '../support/proc.js';
+import { CpuMeter, readRss, RssSampler, waitForQuietMachine } from '../support/proc.js';
 import { busy, fmt, verdict, type Row, type ScenarioResult } from '../support/results.js';
 import { mib, msSince, sleep } from '../support/stats.js';
 import { dispatchBody } from '../support/wire.js';
@@ -101,6 +101,7 @@ async function logBurst(label: string, env: Record<string, string>): Promise<Log
     if (app.ready.remoteLog !== true) return undefined;
     await peer.waitRegistered();
     peer.connect(Number(app.ready.port));
+    await waitForQuietMachine();
     await app.request('gc');
     await sleep(200);
     const baseline = readRss(app.pid).rss;

@@ -3,7 +3,7 @@ import { nextTaskId } from '../support/ids.js';
 import { benchScript } from '../support/paths.js';
 import { DriverPeer, waitUntil } from '../support/peer.js';
 import { busy, fmt, verdict, type ScenarioResult } from '../support/results.js';
-import { CpuMeter, readRss, RssSampler } from '../support/proc.js';
+import { CpuMeter, readRss, RssSampler, waitForQuietMachine } from '../support/proc.js';
 import { mib, msSince, sleep } from '../support/stats.js';
 import { dispatchBody } from '../support/wire.js';
 
@@ -25,6 +25,7 @@ export async function mapFanOutScenario(): Promise<ScenarioResult> {
     await peer.waitRegistered();
     peer.connect(Number(app.ready.port));
     await app.request('prepareFanOut', ITEMS);
+    await waitForQuietMachine();
     await app.request('gc');
     await sleep(200);
     const baseline = readRss(app.pid).rss;

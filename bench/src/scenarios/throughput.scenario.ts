@@ -1,14 +1,22 @@
 import { BenchChild } from '../support/child.js';
 import { benchScript } from '../support/paths.js';
 import { DriverPeer } from '../support/peer.js';
-import { busy, fmt, verdict, type ScenarioResult } from '../support/results.js';
+import { waitForQuietMachine } from '../support/proc.js';
+import { fmt, verdict, type ScenarioResult } from '../support/results.js';
+import { quietSamples, type SegmentRecorder } from '../support/segments.js';
 import { latencySummary } from '../support/stats.js';
-import { closedLoop, pacedLoop, type ClosedLoopResult } from './load.js';
+import {
+  closedLoop,
+  pacedLoop,
+  type ClosedLoopResult,
+  type PacedLoopResult,
+  type TimedSample,
+} from './load.js';
 
 /** Jobs kept in flight by the saturation runs; far above what one client's gRPC server queues in practice. */
 const WINDOW = 128;
 const WARMUP_MS = 2_000;
-const MEASURE_MS = 5_000;
+const MEASURE_MS = 6_000;
 const PACED_RATE = 1_000;
 const PACED_WARMUP = 1_000;
 const PACED_MEASURED = 6_000;
@@ -16,7 +24,8 @@ const PACED_MEASURED = 6_000;
 /**
  * Benchmarks 1 and 2: the bare grpc-js ceiling, then the same driver against a real Nest app with SnailJobModule
  * (saturation throughput, then latency at a paced 1,000 jobs/s). The driver runs in this process, the client under
- * test in a child process, so each side has a core of its own, as in production.
+ * test in a child process, so each side has a core of its own, as in production. Figures come from the seconds in
+ * which other processes left the machine alone (see SegmentRecorder).
  */
 export async function throughputScenario(): Promise<ScenarioResult> {
   const peer = await new DriverPeer().start();
@@ -24,8 +33,10 @@ export async function throughputScenario(): Promise<ScenarioResult> {
     const ceiling = await measureCeiling(peer);
     const full = await measureFullPath(peer);
     const ratio = full.saturation.jobsPerSec / ceiling.jobsPerSec;
-    const acks = latencySummary(full.paced.ackNs);
-    const handler = latencySummary(full.handlerNs);
+    const acks = quiet(full.paced.recorder, full.paced.acks);
+    const handler = quiet(full.paced.recorder, full.handler);
+    const ackStats = latencySummary(acks.kept.map((s) => s.ns));
+    const handlerStats = latencySummary(handler.kept.map((s) => s.ns));
     const errors =
       ceiling.failedAcks + ceiling.failedReports + full.saturation.failedAcks + full.saturation.failedReports;
     return {
@@ -36,7 +47,7 @@ export async function throughputScenario(): Promise<ScenarioResult> {
           value: `${fmt(ceiling.jobsPerSec)} jobs/s`,
           target: 'baseline',
           verdict: 'info',
-          note: `${fmt(ceiling.clientCpuUsPerJob)} us CPU/job in the client${busy(ceiling.otherCores)}`,
+          note: `${fmt(ceiling.clientCpuUsPerJob)} us CPU/job in the client; ${quietNote(ceiling)}`,
         },
         {
           id: 2,
@@ -44,25 +55,25 @@ export async function throughputScenario(): Promise<ScenarioResult> {
           value: `${fmt(full.saturation.jobsPerSec)} jobs/s`,
           target: '>= 60 % of (1)',
           verdict: verdict(ratio >= 0.6 && errors === 0),
-          note: `${fmt(ratio * 100)} % of (1), ${fmt(full.saturation.clientCpuUsPerJob)} us CPU/job${busy(full.saturation.otherCores)}${errors ? `, ${errors} failed acks/reports` : ''}`,
+          note: `${fmt(ratio * 100)} % of (1), ${fmt(full.saturation.clientCpuUsPerJob)} us CPU/job; ${quietNote(full.saturation)}${errors ? `; ${errors} failed acks/reports` : ''}`,
         },
         {
           id: 2,
           metric: `ack latency p50 / p99 @ ${fmt(PACED_RATE)} jobs/s`,
-          value: `${fmt(acks.p50, 3)} / ${fmt(acks.p99, 3)} ms`,
+          value: `${fmt(ackStats.p50, 3)} / ${fmt(ackStats.p99, 3)} ms`,
           target: '-',
           verdict: 'info',
-          note: `max ${fmt(acks.max, 2)} ms, ${fmt(full.paced.achievedRate)} jobs/s sent${busy(full.paced.otherCores)}`,
+          note: `max ${fmt(ackStats.max, 2)} ms, n=${ackStats.count}; ${acks.note}`,
         },
         {
           id: 2,
           metric: `dispatch->handler p50 / p99 @ ${fmt(PACED_RATE)} jobs/s`,
-          value: `${fmt(handler.p50, 3)} / ${fmt(handler.p99, 3)} ms`,
+          value: `${fmt(handlerStats.p50, 3)} / ${fmt(handlerStats.p99, 3)} ms`,
           target: 'p99 < 1 ms',
           verdict: verdict(
-            handler.p99 < 1 && handler.count === PACED_MEASURED && full.paced.failedAcks === 0,
+            handlerStats.p99 < 1 && full.handler.length === PACED_MEASURED && full.paced.failedAcks === 0,
           ),
-          note: `max ${fmt(handler.max, 2)} ms, n=${handler.count}`,
+          note: `max ${fmt(handlerStats.max, 2)} ms, n=${handlerStats.count}; ${handler.note}`,
         },
       ],
       data: {
@@ -73,10 +84,17 @@ export async function throughputScenario(): Promise<ScenarioResult> {
           rate: PACED_RATE,
           achievedRate: full.paced.achievedRate,
           failedAcks: full.paced.failedAcks,
-          otherCores: full.paced.otherCores,
+          slices: full.paced.recorder.segments.map((s) => ({
+            seconds: Number(s.end - s.start) / 1e9,
+            otherCores: s.otherCores,
+          })),
         },
-        ackLatencyMs: acks,
-        dispatchToHandlerMs: handler,
+        ackLatencyMs: ackStats,
+        dispatchToHandlerMs: handlerStats,
+        allSlices: {
+          ackLatencyMs: latencySummary(full.paced.acks.map((s) => s.ns)),
+          dispatchToHandlerMs: latencySummary(full.handler.map((s) => s.ns)),
+        },
         settings: {
           window: WINDOW,
           warmupMs: WARMUP_MS,
@@ -90,12 +108,34 @@ export async function throughputScenario(): Promise<ScenarioResult> {
   }
 }
 
+/** How much of a saturation run was quiet, for the table. */
+function quietNote(r: ClosedLoopResult): string {
+  return r.quietSeconds > 0
+    ? `quiet ${r.quietSeconds}/${r.seconds} s`
+    : `BUSY MACHINE: others used ${fmt(r.otherCores, 1)} cores`;
+}
+
+/** The samples of the quiet seconds of a paced run, and a note saying which were kept. */
+function quiet(
+  recorder: SegmentRecorder,
+  samples: readonly TimedSample[],
+): { kept: TimedSample[]; note: string } {
+  const q = quietSamples(recorder, samples, (s) => s.sentNs);
+  return {
+    kept: q.kept,
+    note: q.filtered
+      ? `quiet ${q.quietSlices}/${q.slices} s`
+      : `BUSY MACHINE: others used ${fmt(recorder.averageOtherCores(), 1)} cores`,
+  };
+}
+
 async function measureCeiling(peer: DriverPeer): Promise<ClosedLoopResult> {
   const client = await BenchChild.start(benchScript('apps/bare-client.js'), {
     env: { BENCH_SERVER_PORT: String(peer.port) },
   });
   try {
     peer.connect(Number(client.ready.port));
+    await waitForQuietMachine();
     return await closedLoop(peer, {
       executor: 'noopJob',
       window: WINDOW,
@@ -108,11 +148,9 @@ async function measureCeiling(peer: DriverPeer): Promise<ClosedLoopResult> {
   }
 }
 
-async function measureFullPath(peer: DriverPeer): Promise<{
-  saturation: ClosedLoopResult;
-  paced: Awaited<ReturnType<typeof pacedLoop>>;
-  handlerNs: number[];
-}> {
+async function measureFullPath(
+  peer: DriverPeer,
+): Promise<{ saturation: ClosedLoopResult; paced: PacedLoopResult; handler: TimedSample[] }> {
   const app = await BenchChild.start(benchScript('apps/bench-app.js'), {
     env: { BENCH_SERVER_PORT: String(peer.port) },
     stdout: 'inherit',
@@ -121,6 +159,7 @@ async function measureFullPath(peer: DriverPeer): Promise<{
     await peer.waitRegistered();
     await checkSharedClock(app);
     peer.connect(Number(app.ready.port));
+    await waitForQuietMachine();
     const saturation = await closedLoop(peer, {
       executor: 'noopJob',
       window: WINDOW,
@@ -129,6 +168,7 @@ async function measureFullPath(peer: DriverPeer): Promise<{
       clientPid: app.pid,
     });
     await app.request('latencies');
+    await waitForQuietMachine();
     const paced = await pacedLoop(peer, {
       executor: 'latencyJob',
       ratePerSec: PACED_RATE,
@@ -136,8 +176,9 @@ async function measureFullPath(peer: DriverPeer): Promise<{
       measuredJobs: PACED_MEASURED,
       clientPid: app.pid,
     });
-    const handlerNs = await app.request<number[]>('latencies');
-    return { saturation, paced, handlerNs };
+    const pairs = await app.request<[string, number][]>('latencies');
+    const handler = pairs.map(([sent, ns]) => ({ sentNs: BigInt(sent), ns }));
+    return { saturation, paced, handler };
   } finally {
     await app.stop();
   }

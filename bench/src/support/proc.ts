@@ -69,10 +69,45 @@ export function readCpuMs(pid: number): number {
 }
 
 /** Busy CPU time of the whole machine so far, in ms (all cores, from /proc/stat). */
-function machineBusyMs(): number {
+export function machineBusyMs(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
-  return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SEC;
+  // irq and softirq are left out: loopback networking of our own processes is accounted there.
+  const [user, nice, system, , , , , steal] = line.split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + steal) * 1000) / CLOCK_TICKS_PER_SEC;
+}
+
+/** Cores the whole machine keeps busy over the next `ms` milliseconds. */
+export async function machineBusyCores(ms: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const busy0 = machineBusyMs();
+  await new Promise((r) => setTimeout(r, ms));
+  return (machineBusyMs() - busy0) / (Number(process.hrtime.bigint() - t0) / 1e6);
+}
+
+/** What all {@link waitForQuietMachine} calls of one run may spend together, so the bench stays bounded. */
+let quietWaitBudgetMs = 60_000;
+
+/**
+ * On a shared machine other processes come and go: wait (at most `maxWaitMs`, and at most a minute per run in
+ * total) for a second in which the machine keeps less than a quarter of a core busy (the bench's own processes
+ * idle meanwhile), so bursts of other work disturb fewer measurements. Says once on stdout that it waits.
+ */
+export async function waitForQuietMachine(maxWaitMs = 15_000): Promise<void> {
+  const started = Date.now();
+  const deadline = started + Math.min(maxWaitMs, quietWaitBudgetMs);
+  let told = false;
+  try {
+    for (;;) {
+      const busy = await machineBusyCores(1_000);
+      if (busy < 0.25 || Date.now() > deadline) return;
+      if (!told) {
+        process.stdout.write(`(waiting for other processes: ${busy.toFixed(1)} cores busy) `);
+        told = true;
+      }
+    }
+  } finally {
+    quietWaitBudgetMs = Math.max(0, quietWaitBudgetMs - (Date.now() - started));
+  }
 }
 
 /**
