@@ -26,7 +26,11 @@ interface Dispatch {
   jobId: number;
   taskBatchId: number;
   taskId: number;
+  argsStr?: string;
 }
+
+/** dispatch→handler samples as [sent, latency] pairs in ns, as the bench app records them. */
+let latencies: [string, number][] = [];
 
 const Service = unaryRequestService();
 const channel = new Service(
@@ -46,6 +50,10 @@ server.addService(Service.service, {
     }
     const [d] = JSON.parse(request.body) as [Dispatch];
     cb(null, { reqId: '0', status: 1, message: '', data: 'true' });
+    // The "handler" of a bare client runs right here; for latencyJob dispatches record when it did.
+    const now = process.hrtime.bigint();
+    const sent = (JSON.parse(d.argsStr ?? '{}') as { jobParams?: string }).jobParams;
+    if (sent !== undefined && /^\d+$/.test(sent)) latencies.push([sent, Number(now - BigInt(sent))]);
     channel.unaryRequest(
       {
         reqId: String(reqId++),
@@ -64,5 +72,12 @@ const port = await new Promise<number>((resolve, reject) =>
   ),
 );
 headers = clientHeaders(port);
-serveIpc(commonHandlers);
+serveIpc({
+  ...commonHandlers,
+  latencies: () => {
+    const out = latencies;
+    latencies = [];
+    return out;
+  },
+});
 announceReady({ port });

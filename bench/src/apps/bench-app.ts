@@ -30,7 +30,22 @@ const remoteLog = (library as unknown as { SnailJobLog?: { REMOTE?: RemoteLogger
 let latencies: [string, number][] = [];
 let fanOutItems: unknown[] = [];
 let loopDelay: IntervalHistogram | undefined;
+let loopTimer: NodeJS.Timeout | undefined;
+let loopSlices: { end: string; maxMs: number; p99Ms: number }[] = [];
 const LOOP_RESOLUTION_MS = 1;
+
+/** Closes one slice of event-loop delay figures (ends at the monotonic clock's now) and starts the next. */
+function cutLoopSlice(): void {
+  const ms = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
+  if (loopDelay!.count > 0) {
+    loopSlices.push({
+      end: process.hrtime.bigint().toString(),
+      maxMs: ms(loopDelay!.max),
+      p99Ms: ms(loopDelay!.percentile(99)),
+    });
+  }
+  loopDelay!.reset();
+}
 
 @Injectable()
 class BenchJobs {
@@ -101,15 +116,18 @@ serveIpc({
     return fanOutItems.length;
   },
   loopDelayStart: () => {
+    loopSlices = [];
     loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loopDelay.enable();
+    loopTimer = setInterval(cutLoopSlice, 1_000);
     return true;
   },
-  /** Max and p99 event-loop delay in ms, the sampling resolution taken off. */
+  /** Event-loop delay per one-second slice (max and p99 in ms, the sampling resolution taken off). */
   loopDelayStop: () => {
+    clearInterval(loopTimer);
+    cutLoopSlice();
     loopDelay!.disable();
-    const ms = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
-    return { maxMs: ms(loopDelay!.max), p99Ms: ms(loopDelay!.percentile(99)) };
+    return loopSlices;
   },
 });
 announceReady({ port: app.get(SnailJobTransport).port, remoteLog: remoteLog !== undefined });

@@ -30,13 +30,18 @@ const PACED_MEASURED = 6_000;
 export async function throughputScenario(): Promise<ScenarioResult> {
   const peer = await new DriverPeer().start();
   try {
-    const ceiling = await measureCeiling(peer);
+    const bare = await measureCeiling(peer);
     const full = await measureFullPath(peer);
+    const ceiling = bare.saturation;
     const ratio = full.saturation.jobsPerSec / ceiling.jobsPerSec;
     const acks = quiet(full.paced.recorder, full.paced.acks);
     const handler = quiet(full.paced.recorder, full.handler);
     const ackStats = latencySummary(acks.kept.map((s) => s.ns));
     const handlerStats = latencySummary(handler.kept.map((s) => s.ns));
+    const bareAcks = quiet(bare.paced.recorder, bare.paced.acks);
+    const bareHandler = quiet(bare.paced.recorder, bare.handler);
+    const bareAckStats = latencySummary(bareAcks.kept.map((s) => s.ns));
+    const bareHandlerStats = latencySummary(bareHandler.kept.map((s) => s.ns));
     const errors =
       ceiling.failedAcks + ceiling.failedReports + full.saturation.failedAcks + full.saturation.failedReports;
     return {
@@ -48,6 +53,14 @@ export async function throughputScenario(): Promise<ScenarioResult> {
           target: 'baseline',
           verdict: 'info',
           note: `${fmt(ceiling.clientCpuUsPerJob)} us CPU/job in the client; ${quietNote(ceiling)}`,
+        },
+        {
+          id: 1,
+          metric: `ceiling: dispatch->"handler" p50 / p99 @ ${fmt(PACED_RATE)} jobs/s`,
+          value: `${fmt(bareHandlerStats.p50, 3)} / ${fmt(bareHandlerStats.p99, 3)} ms`,
+          target: 'baseline',
+          verdict: 'info',
+          note: `ack p50 / p99 ${fmt(bareAckStats.p50, 3)} / ${fmt(bareAckStats.p99, 3)} ms; ${bareHandler.note}`,
         },
         {
           id: 2,
@@ -78,6 +91,11 @@ export async function throughputScenario(): Promise<ScenarioResult> {
       ],
       data: {
         ceiling,
+        ceilingPaced: {
+          ackLatencyMs: bareAckStats,
+          dispatchToHandlerMs: bareHandlerStats,
+          allSlices: latencySummary(bare.handler.map((s) => s.ns)),
+        },
         fullPath: full.saturation,
         ratio,
         paced: {
@@ -129,58 +147,55 @@ function quiet(
   };
 }
 
-async function measureCeiling(peer: DriverPeer): Promise<ClosedLoopResult> {
-  const client = await BenchChild.start(benchScript('apps/bare-client.js'), {
-    env: { BENCH_SERVER_PORT: String(peer.port) },
-  });
-  try {
-    peer.connect(Number(client.ready.port));
-    await waitForQuietMachine();
-    return await closedLoop(peer, {
-      executor: 'noopJob',
-      window: WINDOW,
-      warmupMs: WARMUP_MS,
-      measureMs: MEASURE_MS,
-      clientPid: client.pid,
-    });
-  } finally {
-    await client.stop();
-  }
+/** What one client (bare or the module) did under saturation and at the paced rate. */
+interface ClientFigures {
+  saturation: ClosedLoopResult;
+  paced: PacedLoopResult;
+  /** dispatch→handler samples of the paced run. */
+  handler: TimedSample[];
 }
 
-async function measureFullPath(
-  peer: DriverPeer,
-): Promise<{ saturation: ClosedLoopResult; paced: PacedLoopResult; handler: TimedSample[] }> {
-  const app = await BenchChild.start(benchScript('apps/bench-app.js'), {
+/** The bare grpc-js client: the same two runs as the module gets, for the baselines of both. */
+function measureCeiling(peer: DriverPeer): Promise<ClientFigures> {
+  return measureClient(peer, 'apps/bare-client.js', false);
+}
+
+/** The Nest app with SnailJobModule. */
+function measureFullPath(peer: DriverPeer): Promise<ClientFigures> {
+  return measureClient(peer, 'apps/bench-app.js', true);
+}
+
+async function measureClient(peer: DriverPeer, script: string, registers: boolean): Promise<ClientFigures> {
+  const client = await BenchChild.start(benchScript(script), {
     env: { BENCH_SERVER_PORT: String(peer.port) },
     stdout: 'inherit',
   });
   try {
-    await peer.waitRegistered();
-    await checkSharedClock(app);
-    peer.connect(Number(app.ready.port));
+    if (registers) await peer.waitRegistered();
+    await checkSharedClock(client);
+    peer.connect(Number(client.ready.port));
     await waitForQuietMachine();
     const saturation = await closedLoop(peer, {
       executor: 'noopJob',
       window: WINDOW,
       warmupMs: WARMUP_MS,
       measureMs: MEASURE_MS,
-      clientPid: app.pid,
+      clientPid: client.pid,
     });
-    await app.request('latencies');
+    await client.request('latencies');
     await waitForQuietMachine();
     const paced = await pacedLoop(peer, {
       executor: 'latencyJob',
       ratePerSec: PACED_RATE,
       warmupJobs: PACED_WARMUP,
       measuredJobs: PACED_MEASURED,
-      clientPid: app.pid,
+      clientPid: client.pid,
     });
-    const pairs = await app.request<[string, number][]>('latencies');
+    const pairs = await client.request<[string, number][]>('latencies');
     const handler = pairs.map(([sent, ns]) => ({ sentNs: BigInt(sent), ns }));
     return { saturation, paced, handler };
   } finally {
-    await app.stop();
+    await client.stop();
   }
 }
 

@@ -22,6 +22,8 @@ export interface IpcReply {
 export function serveIpc(handlers: Record<string, IpcHandler>): void {
   const send = process.send?.bind(process);
   if (!send) return;
+  // The orchestrator is gone (even killed): nothing may outlive it.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (message: IpcRequest) => {
     if (!message || typeof message.id !== 'number') return;
     const handler = handlers[message.cmd];
