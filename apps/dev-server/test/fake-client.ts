@@ -67,7 +67,7 @@ export class FakeClient {
 
   static async start(serverPort: number, options: FakeClientOptions = {}): Promise<FakeClient> {
     const server = new grpc.Server();
-    let self: FakeClient | undefined;
+    const ref: { client?: FakeClient } = {};
     server.addService(unaryRequestService().service, {
       unaryRequest: (
         call: grpc.ServerUnaryCall<WireRequest, WireResult>,
@@ -80,8 +80,8 @@ export class FakeClient {
           args: decodeBody(call.request.body),
           at: Date.now(),
         };
-        self!.received.push(received);
-        const reply = self!.answer(received);
+        ref.client!.received.push(received);
+        const reply = ref.client!.answer(received);
         if (reply)
           cb(null, {
             reqId: 0,
@@ -101,7 +101,7 @@ export class FakeClient {
       `127.0.0.1:${serverPort}`,
       grpc.credentials.createInsecure(),
     ) as unknown as UnaryClient;
-    self = new FakeClient(server, channel, port, {
+    ref.client = new FakeClient(server, channel, port, {
       hostId: options.hostId ?? `fake-${process.pid}-${++hostSeq}`,
       groupName: options.groupName ?? DEMO_GROUP,
       namespace: options.namespace ?? DEFAULT_NAMESPACE,
@@ -109,7 +109,7 @@ export class FakeClient {
       labels: options.labels,
       executorType: options.executorType === undefined ? '1' : options.executorType,
     });
-    return self;
+    return ref.client;
   }
 
   /** Overrides the answer for a server → client URI. */
