@@ -44,6 +44,12 @@ export interface DevServerOptions {
   configPushWaitMs?: number;
   /** Pause between attempts of stops and config pushes. @default 1000 */
   callRetryIntervalMs?: number;
+  /**
+   * Opt-in deviation: also run the completion check when a *non-leaf* map task reports. The Java server
+   * does not (spec §12 pitfall 18), so a MAP batch whose parent reports after all its children stays
+   * RUNNING for good; turn this on to let demos finish anyway. @default false
+   */
+  lenientMapCompletion?: boolean;
   /** `true` logs one line per dispatch / report / stop; a LoggerService or log levels customise it. @default false */
   logger?: boolean | LoggerService | LogLevel[];
 }
@@ -67,6 +73,7 @@ export interface ResolvedDevServerOptions {
   stopWaitMs: number;
   configPushWaitMs: number;
   callRetryIntervalMs: number;
+  lenientMapCompletion: boolean;
   logger: boolean | LoggerService | LogLevel[];
 }
 
@@ -127,6 +134,7 @@ export function resolveOptions(options: DevServerOptions = {}): ResolvedDevServe
     stopWaitMs: positive('stopWaitMs', options.stopWaitMs, 1000),
     configPushWaitMs: positive('configPushWaitMs', options.configPushWaitMs, 5000),
     callRetryIntervalMs: positive('callRetryIntervalMs', options.callRetryIntervalMs, 1000),
+    lenientMapCompletion: options.lenientMapCompletion ?? false,
     logger: options.logger ?? false,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * CLI: `node apps/dev-server/dist/main.js`. Environment: DEV_SERVER_GRPC_PORT (17888), DEV_SERVER_HTTP_PORT
- * (8080), DEV_SERVER_HOST (127.0.0.1), DEV_SERVER_SWEEP_MS (5000), DEV_SERVER_ADVERTISED_HOST (127.0.0.1).
+ * (8080), DEV_SERVER_HOST (127.0.0.1), DEV_SERVER_SWEEP_MS (5000), DEV_SERVER_ADVERTISED_HOST (127.0.0.1),
+ * DEV_SERVER_LENIENT_MAP (unset; `1` enables the `lenientMapCompletion` option).
  */
 import { startDevServer } from './dev-server.js';
 
@@ -23,6 +24,7 @@ const server = await startDevServer({
   httpPort: envInt('DEV_SERVER_HTTP_PORT', 8080),
   advertisedHost: process.env.DEV_SERVER_ADVERTISED_HOST || '127.0.0.1',
   sweepIntervalMs: envInt('DEV_SERVER_SWEEP_MS', 5000) || 5000,
+  lenientMapCompletion: process.env.DEV_SERVER_LENIENT_MAP === '1',
   logger: true,
 });
 console.log(`SnailJob dev server ready: gRPC ${host}:${server.grpcPort}, HTTP API ${server.baseUrl}/api`);

@@ -169,3 +169,38 @@ describe('MAP and MAP_REDUCE (spec §3.5, §5.7, §5.8)', () => {
     expect(batch.tasks).toHaveLength(1);
   });
 });
+
+describe('a MAP parent reporting after its children (spec §12 pitfall 18)', () => {
+  let h: Harness;
+
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function runParentLast(): Promise<string> {
+    const [client] = h.clients;
+    const { taskBatchId } = await h.server.createAndTrigger({
+      executorInfo: 'm',
+      taskType: 4,
+      executorTimeout: 1,
+    });
+    const [root] = await client.waitForDispatches(1);
+    await client.doMap(root, 'CHILD', ['only']);
+    const [, child] = await client.waitForDispatches(2);
+    await client.report(child, 3);
+    await client.report(root, 3);
+    return (
+      await h.server.waitForBatch(taskBatchId, 1800).catch((e: { state: { statusName: string } }) => e.state)
+    ).statusName;
+  }
+
+  it('stays RUNNING like the Java server (even past its timeout)', async () => {
+    h = await startHarness([{}], { livenessIntervalMs: 60_000 });
+    expect(await runParentLast()).toBe('RUNNING');
+  });
+
+  it('completes with lenientMapCompletion', async () => {
+    h = await startHarness([{}], { lenientMapCompletion: true });
+    expect(await runParentLast()).toBe('SUCCESS');
+  });
+});

@@ -1,6 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { RetryScene, TaskStatus } from 'nestjs-snail-job/protocol';
 import { DevServerLogger } from '../common/dev-server.logger.js';
+import { DEV_SERVER_OPTIONS, type ResolvedDevServerOptions } from '../dev-server.options.js';
 import { BatchCompletion } from './batch-completion.service.js';
 import { type DispatchProblem, JobEvents } from './job-events.js';
 import { resultText } from './job-args.js';
@@ -27,6 +28,7 @@ export interface TaskOutcome {
 @Injectable()
 export class ResultService implements OnModuleInit {
   constructor(
+    @Inject(DEV_SERVER_OPTIONS) private readonly options: ResolvedDevServerOptions,
     private readonly store: JobStore,
     private readonly retries: RetryService,
     private readonly completion: BatchCompletion,
@@ -56,7 +58,7 @@ export class ResultService implements OnModuleInit {
     const text = resultText(outcome.executeResult.result);
     if (text !== undefined) task.result = text;
     this.logger.log(`report task ${task.id} ${task.taskName} → ${TaskStatus[task.status] ?? task.status}`);
-    if (!task.leaf) return;
+    if (!task.leaf && !this.options.lenientMapCompletion) return;
     const batch = this.store.batch(task.batchId);
     if (!batch || (!outcome.retryTraffic && isBatchFinished(batch.status))) return;
     this.completion.check(batch);
