@@ -177,4 +177,35 @@ describe('CLUSTER jobs (spec §4.1, §5.4, §5.13, §6)', () => {
     const other = await h.server.trigger(concurrent);
     expect((await h.server.getBatch(other.taskBatchId)).statusName).toBe('RUNNING');
   });
+
+  it('retries a FAIL batch manually (console retry): retryScene 2, then SUCCESS', async () => {
+    h = await startHarness();
+    const [client] = h.clients;
+    const { taskBatchId } = await h.server.createAndTrigger(cluster);
+    const [first] = await client.waitForDispatches(1);
+    await client.report(first, 4);
+    expect((await h.server.waitForBatch(taskBatchId, 2000)).statusName).toBe('FAIL');
+    expect((await h.server.retryBatch(taskBatchId)).statusName).toBe('RUNNING');
+    const [, again] = await client.waitForDispatches(2);
+    expect(again).toMatchObject({ taskId: first.taskId, retryStatus: true, retryScene: 2, retryCount: 1 });
+    await client.report(again, 3);
+    expect((await h.server.waitForBatch(taskBatchId, 2000)).statusName).toBe('SUCCESS');
+    await expect(h.server.retryBatch(taskBatchId)).rejects.toThrow('cannot be retried');
+  });
+
+  it('OVERLAY stops the running batch (RUNNING rows only) and starts a new one', async () => {
+    h = await startHarness();
+    const [client] = h.clients;
+    const { id } = await h.server.createJob({ ...cluster, blockStrategy: 'OVERLAY' });
+    const { taskBatchId: old } = await h.server.trigger(id);
+    await client.waitForDispatches(1);
+    const { taskBatchId: next } = await h.server.trigger(id);
+    expect(await h.server.getBatch(old)).toMatchObject({
+      statusName: 'STOP',
+      operationReasonName: 'JOB_OVERLAY',
+    });
+    await client.waitForCalls(ClientUri.STOP, 1);
+    const [, d] = await client.waitForDispatches(2);
+    expect(d.taskBatchId).toBe(next);
+  });
 });

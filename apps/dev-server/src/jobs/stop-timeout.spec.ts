@@ -39,7 +39,7 @@ describe('stops and timeouts (spec §4.2, §5.11, §5.12)', () => {
       taskType: 3,
       argsStr: '["a","b","c"]',
     });
-    const [first] = await n1.waitForDispatches(2);
+    const [first] = (await n1.waitForDispatches(2)).sort((a, b) => Number(a.taskId) - Number(b.taskId));
     await n2.waitForDispatches(1);
     await n1.report(first, 3, 'ok');
     const stopped = await h.server.stopBatch(taskBatchId);

@@ -12,12 +12,19 @@ describe('registration (spec §3.1–§3.3, §8)', () => {
     await h?.close();
   });
 
-  it('answers a beat with PONG and lists the node after the registration sweep', async () => {
-    h = await startHarness([], { sweepIntervalMs: 150 });
-    const client = await FakeClient.start(h.server.grpcPort, { labels: { state: 'up', zone: 'a' } });
+  it('answers a beat with PONG but schedules the node only at the registration sweep', async () => {
+    h = await startHarness([], { sweepIntervalMs: 60_000 });
+    const client = await FakeClient.start(h.server.grpcPort);
     extra.push(client);
     expect(await client.beat()).toEqual({ reqId: '0', status: 1, message: '', data: '"PONG"' });
-    expect(await h.server.nodes()).toEqual([]); // not before the sweep
+    expect(await h.server.nodes()).toEqual([]);
+  });
+
+  it('lists the node after the sweep, with labels and ext-attrs from the headers', async () => {
+    h = await startHarness([]);
+    const client = await FakeClient.start(h.server.grpcPort, { labels: { state: 'up', zone: 'a' } });
+    extra.push(client);
+    await client.beat();
     const [node] = await h.server.waitForNodes(1, 2000);
     expect(node).toMatchObject({
       namespaceId: '764d604ec6fc45f68cd92514c40e9e1a',
