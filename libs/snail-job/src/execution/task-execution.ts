@@ -1,5 +1,5 @@
 import type { BoundHandler } from '../discovery/executor-definition.js';
-import type { DispatchJobRequest } from '../protocol/payloads.js';
+import type { DispatchJobRequest, DispatchJobResultRequest } from '../protocol/payloads.js';
 import type { AbortReason } from './abort-reasons.js';
 
 /** Lifecycle of one accepted dispatch. */
@@ -11,6 +11,8 @@ export class TaskExecution {
   readonly controller = new AbortController();
   readonly receivedAt = performance.now();
   startedAt = 0;
+  /** True once the handler called `doMap`: the server now counts this task as a non-leaf parent. */
+  mapParent = false;
 
   constructor(
     readonly request: DispatchJobRequest,
@@ -31,6 +33,10 @@ export class BatchState {
   readonly queue: TaskExecution[] = [];
   readonly tasks = new Set<TaskExecution>();
   timer: NodeJS.Timeout | undefined;
+  /** Map parents of this batch whose own result report is not confirmed yet. */
+  openParents = 0;
+  /** Reports of other tasks of this batch held back until the open parents' reports are confirmed. */
+  readonly heldReports: DispatchJobResultRequest[] = [];
 
   constructor(
     readonly key: string,

@@ -4,7 +4,7 @@ import type { BoundHandler, ExecutorDefinition } from '../discovery/executor-def
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
 import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-job-instrumentation.js';
 import { TaskType } from '../protocol/enums.js';
-import type { DispatchJobRequest, StopJobRequest } from '../protocol/payloads.js';
+import type { DispatchJobRequest, DispatchJobResultRequest, StopJobRequest } from '../protocol/payloads.js';
 import { MapTaskReporter } from '../reporting/map-task-reporter.js';
 import { ResultReporter } from '../reporting/result-reporter.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
@@ -158,9 +158,13 @@ export class TaskRunner {
     task.state = 'running';
     task.startedAt = performance.now();
     this.instrumentation.taskStarted(task.executorName);
-    const args = buildArgs(task.request, task.controller.signal, (a, items, next) =>
-      this.mapReporter.doMap(task.request, a, items, next),
-    );
+    const args = buildArgs(task.request, task.controller.signal, (a, items, next) => {
+      if (!task.mapParent) {
+        task.mapParent = true;
+        batch.openParents++;
+      }
+      return this.mapReporter.doMap(task.request, a, items, next);
+    });
     const context = {
       request: task.request,
       executorName: task.executorName,
@@ -179,14 +183,37 @@ export class TaskRunner {
       return;
     }
     task.state = 'done';
-    this.release(task, batch);
     const result = toExecuteResult(outcome);
     const wire = toWireExecuteResult(result);
     this.instrumentation.taskEnded(task.executorName, wire.status === 1 ? 'success' : 'failure', durationMs);
     if ('error' in outcome) {
       this.logger.warn(`Task ${String(task.request.taskId)} (${task.executorName}) failed: ${wire.message}`);
     }
-    this.reporter.enqueue(buildResultReport(task.request, wire, args.changedWfContext));
+    // The report is queued before the slot is released, so a local child queued behind this parent
+    // can never report first.
+    this.report(task, batch, buildResultReport(task.request, wire, args.changedWfContext));
+    this.release(task, batch);
+  }
+
+  /**
+   * Sends a report, keeping SnailJob's map-parent race closed on this node: if a parent (a task that called
+   * doMap) reports after all its children, the server never completes the batch (spec pitfall 18). So while a
+   * parent of the batch has not had its own report confirmed, reports of the batch's other tasks are held.
+   */
+  private report(task: TaskExecution, batch: BatchState, report: DispatchJobResultRequest): void {
+    if (task.mapParent) {
+      this.reporter.enqueue(report, () => this.parentSettled(batch));
+    } else if (batch.openParents > 0) {
+      batch.heldReports.push(report);
+    } else {
+      this.reporter.enqueue(report);
+    }
+  }
+
+  private parentSettled(batch: BatchState): void {
+    batch.openParents = Math.max(0, batch.openParents - 1);
+    if (batch.openParents > 0) return;
+    for (const held of batch.heldReports.splice(0)) this.reporter.enqueue(held);
   }
 
   private release(task: TaskExecution, batch: BatchState): void {
@@ -216,6 +243,7 @@ export class TaskRunner {
     batch.tasks.delete(task);
     this.active.delete(task.key);
     this.finished.add(task.key);
+    if (task.mapParent) this.parentSettled(batch);
     if (wasRunning) {
       batch.running--;
       this.running--;

@@ -9,6 +9,8 @@ import { backoffDelay } from './backoff.js';
 interface PendingReport {
   readonly report: DispatchJobResultRequest;
   refusals: number;
+  /** Called once: `true` when the server confirmed the report, `false` when it was given up. */
+  readonly settled?: (delivered: boolean) => void;
 }
 
 /** Most reports in flight at once. */
@@ -41,16 +43,17 @@ export class ResultReporter {
     private readonly instrumentation: SnailJobInstrumentation,
   ) {}
 
-  /** Queues a report for delivery. */
-  enqueue(report: DispatchJobResultRequest): void {
+  /** Queues a report for delivery; `settled` learns whether the server confirmed it. */
+  enqueue(report: DispatchJobResultRequest, settled?: (delivered: boolean) => void): void {
     if (this.queue.length >= MAX_QUEUED) {
       const lost = this.queue.shift()!;
       this.dropped++;
+      lost.settled?.(false);
       this.logger.error(
         `Result queue full (${MAX_QUEUED}); dropped the report of task ${String(lost.report.taskId)}. Is the SnailJob server reachable?`,
       );
     }
-    this.queue.push({ report, refusals: 0 });
+    this.queue.push({ report, refusals: 0, settled });
     this.drain();
   }
 
@@ -111,6 +114,7 @@ export class ResultReporter {
         if (reply.status === 1) {
           this.outageAttempts = 0;
           this.delivered++;
+          p.settled?.(true);
         } else {
           this.refused(p, reply.message);
         }
@@ -129,6 +133,7 @@ export class ResultReporter {
     p.refusals++;
     if (p.refusals > MAX_REFUSALS) {
       this.dropped++;
+      p.settled?.(false);
       this.logger.error(
         `SnailJob server refused the result of task ${String(p.report.taskId)} ${MAX_REFUSALS} times (last: "${message}"); giving up on it.`,
       );
