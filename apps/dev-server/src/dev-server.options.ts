@@ -38,6 +38,11 @@ export interface DevServerOptions {
   journalSize?: number;
   /** How long a dispatch waits for the client's reply. @default 3000 */
   dispatchWaitMs?: number;
+  /**
+   * Most dispatches in flight at once. The Java server sends dispatches from a bounded actor pool (16
+   * threads), so a large map fan-out reaches a client at a bounded rate, not all at once. @default 16
+   */
+  dispatchConcurrency?: number;
   /** How long a stop waits for the client's reply (3 attempts). @default 1000 */
   stopWaitMs?: number;
   /** How long a config push waits for the client's reply (3 attempts). @default 5000 */
@@ -70,6 +75,7 @@ export interface ResolvedDevServerOptions {
   idBase: bigint;
   journalSize: number;
   dispatchWaitMs: number;
+  dispatchConcurrency: number;
   stopWaitMs: number;
   configPushWaitMs: number;
   callRetryIntervalMs: number;
@@ -131,6 +137,7 @@ export function resolveOptions(options: DevServerOptions = {}): ResolvedDevServe
     idBase,
     journalSize: positive('journalSize', options.journalSize, 10_000),
     dispatchWaitMs: positive('dispatchWaitMs', options.dispatchWaitMs, 3000),
+    dispatchConcurrency: positive('dispatchConcurrency', options.dispatchConcurrency, 16),
     stopWaitMs: positive('stopWaitMs', options.stopWaitMs, 1000),
     configPushWaitMs: positive('configPushWaitMs', options.configPushWaitMs, 5000),
     callRetryIntervalMs: positive('callRetryIntervalMs', options.callRetryIntervalMs, 1000),

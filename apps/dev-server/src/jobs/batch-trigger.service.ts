@@ -120,7 +120,7 @@ export class BatchTrigger {
       .tasksOf(batch.id)
       .filter((t) => t.status === TaskStatus.FAIL || t.status === TaskStatus.STOP);
     again.forEach((task, index) => {
-      task.status = TaskStatus.RUNNING;
+      this.store.markRunning(task);
       task.updatedAt = Date.now();
       const sharding = batch.taskType === TaskType.SHARDING ? { index, total: again.length } : undefined;
       void this.dispatcher.dispatch(task, { sharding });

@@ -42,6 +42,12 @@ export interface Batch {
   workflowNodeId?: bigint;
   createdAt: number;
   finishedAt?: number;
+  /**
+   * Index (in creation order) below which no task of this batch is RUNNING; lets the completion check skip
+   * the finished prefix instead of rescanning every task on every report. Reset whenever a task turns
+   * RUNNING again.
+   */
+  runningScanFrom?: number;
 }
 
 /** Where a task was sent. */

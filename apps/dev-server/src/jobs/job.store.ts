@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TaskStatus } from 'nestjs-snail-job/protocol';
 import type { Batch, Job, Task } from './job.model.js';
 
 /** The in-memory "database": jobs, batches and tasks, queried the way the server needs them. */
@@ -46,6 +47,18 @@ export class JobStore {
 
   task(id: bigint): Task | undefined {
     return this.tasks.get(id);
+  }
+
+  /** Tasks of a batch in id (creation) order, without copying (do not modify). */
+  tasksView(batchId: bigint): readonly Task[] {
+    return this.tasksByBatch.get(batchId) ?? [];
+  }
+
+  /** Puts a task back to RUNNING (retry, recovery), keeping the completion check's scan hint valid. */
+  markRunning(task: Task): void {
+    task.status = TaskStatus.RUNNING;
+    const batch = this.batches.get(task.batchId);
+    if (batch) batch.runningScanFrom = 0;
   }
 
   /** Tasks of a batch in id (creation) order. */

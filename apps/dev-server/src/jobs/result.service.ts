@@ -51,7 +51,8 @@ export class ResultService implements OnModuleInit {
     }
     if (outcome.taskStatus === TaskStatus.FAIL && this.retries.tryAutomatic(task)) return;
     if (!outcome.executeResult) throw new Error('Cannot read field "result" because "executeResult" is null');
-    task.status = outcome.taskStatus;
+    if (outcome.taskStatus === TaskStatus.RUNNING) this.store.markRunning(task);
+    else task.status = outcome.taskStatus;
     task.message = outcome.executeResult.message;
     task.updatedAt = Date.now();
     if (outcome.wfContext !== undefined) task.wfContext = outcome.wfContext;

@@ -76,7 +76,7 @@ export class RetryService {
     if (!batch) return;
     const node = this.retryNode(job, batch, task);
     if (node) task.node = taskNode(node);
-    task.status = TaskStatus.RUNNING;
+    this.store.markRunning(task);
     task.updatedAt = Date.now();
     void this.dispatcher.dispatch(task, { retryScene: scene });
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientUri, isAccepted, TaskType } from 'nestjs-snail-job/protocol';
 import { DevServerLogger } from '../common/dev-server.logger.js';
 import { beanBody } from '../common/jackson-json.js';
+import { Semaphore } from '../common/semaphore.js';
 import { TimerService } from '../common/timer.service.js';
 import { Messages } from '../dev-server.messages.js';
 import { DEV_SERVER_OPTIONS, type ResolvedDevServerOptions } from '../dev-server.options.js';
@@ -22,6 +23,8 @@ import { JobStore } from './job.store.js';
  */
 @Injectable()
 export class TaskDispatcher {
+  private readonly slots: Semaphore;
+
   constructor(
     @Inject(DEV_SERVER_OPTIONS) private readonly options: ResolvedDevServerOptions,
     private readonly store: JobStore,
@@ -32,13 +35,17 @@ export class TaskDispatcher {
     private readonly events: JobEvents,
     private readonly timers: TimerService,
     private readonly logger: DevServerLogger,
-  ) {}
+  ) {
+    this.slots = new Semaphore(options.dispatchConcurrency);
+  }
 
   /** Dispatches in the background; the returned promise settles when the outcome is known and never rejects. */
   dispatch(task: Task, mode: DispatchMode = {}): Promise<void> {
-    return this.send(task, mode).catch((e: unknown) => {
-      this.logger.error(`dispatch of task ${task.id} crashed: ${e instanceof Error ? e.stack : String(e)}`);
-    });
+    return this.slots
+      .use(() => this.send(task, mode))
+      .catch((e: unknown) => {
+        this.logger.error(`dispatch of task ${task.id} crashed: ${e instanceof Error ? e.stack : String(e)}`);
+      });
   }
 
   private async send(task: Task, mode: DispatchMode): Promise<void> {
