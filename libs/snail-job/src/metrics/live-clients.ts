@@ -1,5 +1,5 @@
-/** The numbers one SnailJob module contributes to the scrape-time gauges. */
-export interface GaugeSource {
+/** What one SnailJob module contributes to a scrape. */
+export interface LiveClient {
   /** Tasks running now. */
   readonly running: number;
   /** Tasks waiting for a `parallelNum` slot. */
@@ -8,13 +8,16 @@ export interface GaugeSource {
   readonly batches: number;
   /** Seconds since the last successful heartbeat (since start-up before the first one). */
   heartbeatAgeSeconds(now: number): number;
+  /** Pushes counter increments kept locally into prom-client. */
+  flush(): void;
 }
 
 /**
- * Every live SnailJob module of this process. The gauges are shared by the process (one prom-client registry),
- * so each scrape sums the task gauges over all modules and reports the oldest heartbeat.
+ * Every live SnailJob module of this process. The metrics are shared by the process (one prom-client
+ * registry), so each scrape sums the task gauges over all modules, reports the oldest heartbeat and collects
+ * every module's counters.
  */
-export const liveClients = new Set<GaugeSource>();
+export const liveClients = new Set<LiveClient>();
 
 /** Sum of one field over the live modules. */
 export function sumOf(field: 'running' | 'queued' | 'batches'): number {
@@ -28,4 +31,9 @@ export function oldestHeartbeatAge(now: number): number {
   let oldest = 0;
   for (const client of liveClients) oldest = Math.max(oldest, client.heartbeatAgeSeconds(now));
   return oldest;
+}
+
+/** Collects the counters of every live module. */
+export function flushLiveClients(): void {
+  for (const client of liveClients) client.flush();
 }

@@ -42,7 +42,7 @@ describe('PrometheusInstrumentation', () => {
     metrics.dispatch('report', false, 'misconfigured');
     metrics.dispatch('report', true, 'accepted');
     const refused = await values('job_dispatch_result_error_total');
-    expect(refused.map((v) => [v.labels.executor, v.labels.reason, v.value])).toEqual([
+    expect(refused.map((v) => [v.labels.executor, v.labels.reason, v.value]).sort()).toEqual([
       ['(unknown)', 'shutdown', 50],
       ['report', 'misconfigured', 1],
     ]);
@@ -56,13 +56,13 @@ describe('PrometheusInstrumentation', () => {
     metrics.outboundCall('/beat', true);
     metrics.outboundCall('/whatever', false);
     const inbound = (await values('rpc_request_total')).filter((v) => v.value > 0);
-    expect(inbound.map((v) => [v.labels.uri, v.labels.status, v.value])).toEqual([
-      ['/job/dispatch/v1', 'ok', 1],
+    expect(inbound.map((v) => [v.labels.uri, v.labels.status, v.value]).sort()).toEqual([
       ['/job/dispatch/v1', 'error', 1],
+      ['/job/dispatch/v1', 'ok', 1],
       ['other', 'error', 20],
     ]);
     const outbound = (await values('snail_job_client_requests_total')).filter((v) => v.value > 0);
-    expect(outbound.map((v) => [v.labels.uri, v.labels.ok])).toEqual([
+    expect(outbound.map((v) => [v.labels.uri, v.labels.ok]).sort()).toEqual([
       ['/beat', 'true'],
       ['other', 'false'],
     ]);
@@ -95,6 +95,17 @@ describe('PrometheusInstrumentation', () => {
     b.onApplicationShutdown();
     expect((await values('grpc_server_pool_active'))[0].value).toBe(2);
     expect((await values('snail_job_heartbeat_age_seconds'))[0].value).toBeLessThan(1);
+  });
+
+  it('hands counts to prom-client at scrape time, once, and at shutdown', async () => {
+    const metrics = make();
+    metrics.reportRetry();
+    expect((await values('snail_job_report_retries_total'))[0].value).toBe(1);
+    expect((await values('snail_job_report_retries_total'))[0].value).toBe(1);
+    metrics.reportRetry();
+    metrics.onApplicationShutdown();
+    metrics.reportRetry();
+    expect((await values('snail_job_report_retries_total'))[0].value).toBe(2);
   });
 
   it('counts log entries sent and dropped, and report retries', async () => {

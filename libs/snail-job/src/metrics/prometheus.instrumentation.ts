@@ -1,8 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Counter, Histogram } from 'prom-client';
+import type { Histogram } from 'prom-client';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
 import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-job-instrumentation.js';
-import { liveClients, type GaugeSource } from './live-clients.js';
+import { CounterCell } from './counter-cell.js';
+import { liveClients, type LiveClient } from './live-clients.js';
 import { snailJobMetrics, type SnailJobMetrics } from './snail-job.metrics.js';
 import { INBOUND_URIS, OTHER_URI, OUTBOUND_URIS, inboundUriLabel, outboundUriLabel } from './uri-label.js';
 
@@ -11,25 +12,25 @@ export const UNKNOWN_EXECUTOR_LABEL = '(unknown)';
 
 const OUTCOMES: readonly TaskOutcome[] = ['success', 'failure', 'stop', 'timeout', 'shutdown'];
 
-/** Pre-bound series of one executor label. */
+/** Series of one executor label. */
 interface ExecutorSeries {
   duration: Record<TaskOutcome, Histogram.Internal<string>>;
-  refused: Map<string, Counter.Internal>;
+  refused: Map<string, CounterCell>;
 }
 
-/** Pre-bound series of one URI label: [failed, ok]. */
-type UriSeries = readonly [Counter.Internal, Counter.Internal];
+/** Series of one URI label: [failed, ok]. */
+type UriSeries = readonly [CounterCell, CounterCell];
 
 /**
  * Records the runtime's instrumentation hooks as Prometheus metrics (see `docs/metrics-health.md`). Label
  * values are bounded: executors are registered names or `(unknown)`, URIs are protocol paths or `other`.
- * Label children are bound once, so a hook is a map lookup plus prom-client's increment; the gauges are plain
- * fields read at scrape time.
+ * Hooks only update numbers (counters are {@link CounterCell}s, gauges are fields); prom-client sees them at
+ * scrape time. The duration histogram, once per task, is observed directly.
  */
 @Injectable()
 export class PrometheusInstrumentation
   extends SnailJobInstrumentation
-  implements GaugeSource, OnApplicationShutdown
+  implements LiveClient, OnApplicationShutdown
 {
   running = 0;
   queued = 0;
@@ -37,28 +38,37 @@ export class PrometheusInstrumentation
   private readonly startedAt = Date.now();
   private lastBeatOkAt = 0;
   private readonly metrics: SnailJobMetrics;
+  private readonly cells: CounterCell[] = [];
   private readonly executors = new Map<string, ExecutorSeries>();
   private readonly inbound = new Map<string, UriSeries>();
   private readonly outbound = new Map<string, UriSeries>();
-  private readonly logSent: Counter.Internal;
-  private readonly logDropped: Counter.Internal;
+  private readonly retries: CounterCell;
+  private readonly logSent: CounterCell;
+  private readonly logDropped: CounterCell;
 
   constructor(private readonly registry: ExecutorRegistry) {
     super();
     this.metrics = snailJobMetrics();
-    const { inboundRequests, outboundRequests, logEntries } = this.metrics;
+    const { inboundRequests, outboundRequests, reportRetries, logEntries } = this.metrics;
     for (const uri of [...INBOUND_URIS, OTHER_URI]) {
-      this.inbound.set(uri, [inboundRequests.labels(uri, 'error'), inboundRequests.labels(uri, 'ok')]);
+      this.inbound.set(uri, [
+        this.cell(inboundRequests.labels(uri, 'error')),
+        this.cell(inboundRequests.labels(uri, 'ok')),
+      ]);
     }
     for (const uri of [...OUTBOUND_URIS, OTHER_URI]) {
-      this.outbound.set(uri, [outboundRequests.labels(uri, 'false'), outboundRequests.labels(uri, 'true')]);
+      this.outbound.set(uri, [
+        this.cell(outboundRequests.labels(uri, 'false')),
+        this.cell(outboundRequests.labels(uri, 'true')),
+      ]);
     }
-    this.logSent = logEntries.labels('sent');
-    this.logDropped = logEntries.labels('dropped');
+    this.retries = this.cell(reportRetries.labels());
+    this.logSent = this.cell(logEntries.labels('sent'));
+    this.logDropped = this.cell(logEntries.labels('dropped'));
     // Series that exist from the start, so that rate() and absent() work before the first event.
-    this.metrics.reportRetries.inc(0);
-    this.logSent.inc(0);
-    this.logDropped.inc(0);
+    reportRetries.inc(0);
+    logEntries.inc({ outcome: 'sent' }, 0);
+    logEntries.inc({ outcome: 'dropped' }, 0);
     liveClients.add(this);
   }
 
@@ -69,12 +79,12 @@ export class PrometheusInstrumentation
   override dispatch(executor: string, accepted: boolean, reason: string): void {
     if (accepted) return;
     const series = this.series(executor);
-    let counter = series.refused.get(reason);
-    if (!counter) {
-      counter = this.metrics.dispatchErrors.labels(this.executorLabel(executor), reason);
-      series.refused.set(reason, counter);
+    let refused = series.refused.get(reason);
+    if (!refused) {
+      refused = this.cell(this.metrics.dispatchErrors.labels(this.executorLabel(executor), reason));
+      series.refused.set(reason, refused);
     }
-    counter.inc();
+    refused.inc();
   }
 
   override taskEnded(executor: string, outcome: TaskOutcome, durationMs: number): void {
@@ -92,7 +102,7 @@ export class PrometheusInstrumentation
   }
 
   override reportRetry(): void {
-    this.metrics.reportRetries.inc();
+    this.retries.inc();
   }
 
   override heartbeat(ok: boolean, at: number): void {
@@ -100,16 +110,28 @@ export class PrometheusInstrumentation
   }
 
   override logEntries(sent: number, dropped: number): void {
-    if (sent > 0) this.logSent.inc(sent);
-    if (dropped > 0) this.logDropped.inc(dropped);
+    this.logSent.inc(sent);
+    this.logDropped.inc(dropped);
   }
 
   heartbeatAgeSeconds(now: number): number {
     return Math.max(0, now - (this.lastBeatOkAt || this.startedAt)) / 1000;
   }
 
+  flush(): void {
+    for (const cell of this.cells) cell.flush();
+  }
+
+  /** The app is gone: hand over its last counts and stop contributing to the gauges. */
   onApplicationShutdown(): void {
+    this.flush();
     liveClients.delete(this);
+  }
+
+  private cell(child: ConstructorParameters<typeof CounterCell>[0]): CounterCell {
+    const cell = new CounterCell(child);
+    this.cells.push(cell);
+    return cell;
   }
 
   private executorLabel(name: string): string {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram, register, type Registry } from 'prom-client';
 import { METRIC_CONFLICT } from '../snail-job.messages.js';
-import { oldestHeartbeatAge, sumOf } from './live-clients.js';
+import { flushLiveClients, oldestHeartbeatAge, sumOf } from './live-clients.js';
 
 /** Histogram buckets of task durations, in seconds: 5 ms to 1 h. */
 export const EXECUTION_DURATION_BUCKETS = [
@@ -91,23 +91,31 @@ const logger = new Logger('SnailJob');
  * Gets the SnailJob metrics of `registry` (default: prom-client's global one, which every Prometheus endpoint
  * of the app serves), creating those not there yet. Several SnailJob modules in one process therefore share
  * one set of series instead of failing with "already registered". The gauges are computed at scrape time
- * from the live SnailJob modules (`live-clients.ts`).
+ * and the counters collected at scrape time from the live SnailJob modules (`live-clients.ts`).
  */
 export function snailJobMetrics(registry: Registry = register): SnailJobMetrics {
   const d = METRIC_DEFINITIONS;
-  const gauge = (
-    definition: Definitions['batches' | 'running' | 'queued' | 'heartbeatAge'],
-    value: () => number,
-  ) =>
-    getOrCreate(registry, definition, Gauge, (registers) => {
-      return new Gauge({
-        ...definition,
-        registers,
-        collect() {
-          this.set(value());
-        },
-      });
-    });
+  const gauge = (definition: Definition, value: () => number) =>
+    getOrCreate(
+      registry,
+      definition,
+      Gauge,
+      (registers) =>
+        new Gauge({
+          ...definition,
+          registers,
+          collect() {
+            this.set(value());
+          },
+        }),
+    );
+  const counter = <L extends string>(definition: Definition<L>) =>
+    getOrCreate(
+      registry,
+      definition,
+      Counter<L>,
+      (registers) => new Counter<L>({ ...definition, registers, collect: flushLiveClients }),
+    );
   gauge(d.batches, () => sumOf('batches'));
   gauge(d.running, () => sumOf('running'));
   gauge(d.queued, () => sumOf('queued'));
@@ -116,47 +124,23 @@ export function snailJobMetrics(registry: Registry = register): SnailJobMetrics 
     executionDuration: getOrCreate(
       registry,
       d.executionDuration,
-      Histogram,
+      Histogram<Labels<'executionDuration'>>,
       (registers) =>
         new Histogram({ ...d.executionDuration, buckets: EXECUTION_DURATION_BUCKETS, registers }),
     ),
-    dispatchErrors: getOrCreate(
-      registry,
-      d.dispatchErrors,
-      Counter,
-      (registers) => new Counter({ ...d.dispatchErrors, registers }),
-    ),
-    inboundRequests: getOrCreate(
-      registry,
-      d.inboundRequests,
-      Counter,
-      (registers) => new Counter({ ...d.inboundRequests, registers }),
-    ),
-    outboundRequests: getOrCreate(
-      registry,
-      d.outboundRequests,
-      Counter,
-      (registers) => new Counter({ ...d.outboundRequests, registers }),
-    ),
-    reportRetries: getOrCreate(
-      registry,
-      d.reportRetries,
-      Counter,
-      (registers) => new Counter({ ...d.reportRetries, registers }),
-    ),
-    logEntries: getOrCreate(
-      registry,
-      d.logEntries,
-      Counter,
-      (registers) => new Counter({ ...d.logEntries, registers }),
-    ),
+    dispatchErrors: counter(d.dispatchErrors),
+    inboundRequests: counter(d.inboundRequests),
+    outboundRequests: counter(d.outboundRequests),
+    reportRetries: counter(d.reportRetries),
+    logEntries: counter(d.logEntries),
   };
 }
 
-interface Definition {
+interface Definition<L extends string = string> {
   readonly name: string;
+  readonly help: string;
   readonly type: string;
-  readonly labelNames: readonly string[];
+  readonly labelNames: readonly L[];
 }
 
 /**
