@@ -18,13 +18,18 @@ import {
 } from 'nestjs-snail-job';
 import { clientOptions } from './support/client-app.js';
 import { getJson, listenApp, waitUntil, type HttpApp } from './support/http-app.js';
-import { RawServer } from './support/raw-peer.js';
+import { RawCaller, RawServer } from './support/raw-peer.js';
 
 @Injectable()
 class Jobs {
   @SnailJob('healthJob')
   run() {
     return 'ok';
+  }
+
+  @SnailJob('slowJob')
+  async slow() {
+    await new Promise((resolve) => setTimeout(resolve, 400));
   }
 }
 
@@ -33,6 +38,27 @@ interface HealthBody {
   info: Record<string, Record<string, unknown>>;
   error: Record<string, Record<string, unknown>>;
   details: Record<string, Record<string, unknown>>;
+}
+
+function slowDispatch(): string {
+  return JSON.stringify([
+    {
+      namespaceId: '764d604ec6fc45f68cd92514c40e9e1a',
+      groupName: 'snail_job_demo_group',
+      jobId: 1,
+      taskBatchId: 77,
+      taskId: 770,
+      taskType: 1,
+      parallelNum: 1,
+      executorType: 1,
+      executorInfo: 'slowJob',
+      executorTimeout: 60,
+      argsStr: '{}',
+      taskName: 'CLUSTER_TASK',
+      retryStatus: false,
+      retry: false,
+    },
+  ]);
 }
 
 /** Fast heartbeats so that expiry and recovery take a fraction of a second. */
@@ -131,6 +157,21 @@ describe('GET /health (Terminus)', () => {
     expect(status).toBe(503);
     expect(body.error.snailJob.message).toContain('Token authentication failed');
     expect(body.error.snailJob.lastBeatOkAt).toBeNull();
+  });
+
+  it('answers 503 "shutting_down" while the app drains its tasks at shutdown', async () => {
+    const server = await rawServer();
+    const { app, url } = await start(clientOptions(server.port, { ...FAST, health: '/health' }));
+    await waitUntil(async () => (await health(url)).status === 200);
+    const caller = new RawCaller(app.get(SnailJobTransport).port);
+    await caller.call('/job/dispatch/v1', slowDispatch());
+    caller.close();
+    apps.splice(apps.indexOf(app), 1);
+    const closing = app.close();
+    await waitUntil(async () => (await health(url)).status === 503);
+    expect((await health(url)).body.status).toBe('shutting_down');
+    await closing;
+    expect(server.calls('/report/dispatch/result')).toHaveLength(1);
   });
 
   it('serves no route when health is false', async () => {

@@ -194,19 +194,42 @@ describe('GET /actuator/prometheus', () => {
     );
   });
 
-  it('coexists with an app-level PrometheusModule.register(): both routes serve, our metrics in both', async () => {
+  it('coexists with an app-level PrometheusModule.register(), even one defined after ours started', async () => {
+    // A SnailJob app whose route already started Node default metrics (in our own registry) ...
+    const ours = await start({ metrics: '/actuator/prometheus' });
+    // ... does not make the app-level PrometheusModule.register() fail with "already registered".
     const { url, caller } = await start(
       { metrics: '/actuator/prometheus' },
       { imports: [PrometheusModule.register()] },
     );
     await caller.call('/job/dispatch/v1', dispatch('noSuchJob', 20));
-    for (const path of ['/metrics', '/actuator/prometheus']) {
-      const { text, samples } = await scrape(url, path);
+    for (const [base, path] of [
+      [url, '/metrics'],
+      [url, '/actuator/prometheus'],
+      [ours.url, '/actuator/prometheus'],
+    ]) {
+      const { text, samples } = await scrape(base, path);
       expect(sampleValue(samples, 'job_dispatch_result_error_total', { executor: '(unknown)' })).toBe(1);
       const names = familyNames(text);
       expect(names.filter((n) => n === 'process_cpu_user_seconds_total')).toHaveLength(1);
       expect(new Set(names).size).toBe(names.length);
     }
+  });
+
+  it('maps the path chosen by a forRootAsync factory', async () => {
+    const server = await new RawServer().start();
+    servers.push(server);
+    @Module({
+      imports: [
+        SnailJobModule.forRootAsync({
+          useFactory: async () => clientOptions(server.port, { metrics: '/ops/prom' }),
+        }),
+      ],
+    })
+    class AsyncModule {}
+    const { app, url } = await listenApp(AsyncModule);
+    apps.push(app);
+    expect(familyNames((await scrape(url, '/ops/prom')).text)).toContain('job_thread_pool_cache');
   });
 
   it('runs two SnailJob apps in one process on one shared set of series', async () => {

@@ -21,7 +21,7 @@ export type SnailJobHealthDetails = {
   namespace: string;
   /** ISO time of the last heartbeat the server accepted, or null. */
   lastBeatOkAt: string | null;
-  /** Why the last heartbeat failed, when it did (health stays up until the last good beat expires). */
+  /** Why the last heartbeat failed, while health is still up (until the last good beat expires). */
   lastError?: string;
   executorsRegistered: boolean;
   /** Tasks running / waiting for a `parallelNum` slot. */
@@ -56,11 +56,12 @@ export class SnailJobHealthIndicator {
       now: Date.now(),
       expiryMs: this.options.heartbeatExpiryMs,
     });
-    const details = this.details();
-    return verdict.up ? session.up(details) : session.down({ message: verdict.reason, ...details });
+    if (verdict.up) return session.up(this.details(true));
+    return session.down({ message: verdict.reason, ...this.details(false) });
   }
 
-  private details(): SnailJobHealthDetails {
+  /** `lastError` only when up: when down, the message already carries it. */
+  private details(withLastError: boolean): SnailJobHealthDetails {
     const { server, client, group, namespace } = this.options;
     const state = this.registrar.state;
     const { running, queued } = this.runner.stats();
@@ -71,7 +72,7 @@ export class SnailJobHealthIndicator {
       group,
       namespace,
       lastBeatOkAt: state.lastBeatOkAt > 0 ? new Date(state.lastBeatOkAt).toISOString() : null,
-      ...(state.lastError !== undefined && { lastError: state.lastError }),
+      ...(withLastError && state.lastError !== undefined && { lastError: state.lastError }),
       executorsRegistered: state.executorsRegistered,
       running,
       queued,

@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Histogram } from 'prom-client';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
 import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-job-instrumentation.js';
+import { ClientUri } from '../protocol/uris.js';
 import { CounterCell } from './counter-cell.js';
 import { liveClients, type LiveClient } from './live-clients.js';
 import { snailJobMetrics, type SnailJobMetrics } from './snail-job.metrics.js';
@@ -66,6 +67,12 @@ export class PrometheusInstrumentation
     this.logSent = this.cell(logEntries.labels('sent'));
     this.logDropped = this.cell(logEntries.labels('dropped'));
     // Series that exist from the start, so that rate() and absent() work before the first event.
+    for (const uri of Object.values(ClientUri)) {
+      for (const status of ['ok', 'error']) inboundRequests.inc({ uri, status }, 0);
+    }
+    for (const uri of OUTBOUND_URIS) {
+      for (const ok of ['true', 'false']) outboundRequests.inc({ uri, ok }, 0);
+    }
     reportRetries.inc(0);
     logEntries.inc({ outcome: 'sent' }, 0);
     logEntries.inc({ outcome: 'dropped' }, 0);
