@@ -44,4 +44,4 @@ export const HEALTH_HEARTBEAT_EXPIRED = (ageMs: number, expiryMs: number) =>
   `no successful heartbeat for ${ageMs} ms (heartbeatExpiryMs is ${expiryMs})`;
 
 export const METRIC_CONFLICT = (name: string, wanted: string, found: string) =>
-  `Prometheus metric "${name}" is already registered in prom-client's default registry as ${found}; nestjs-snail-job needs ${wanted}. Its SnailJob values are not exported: rename the other metric.`;
+  `Prometheus metric "${name}" is already registered in prom-client's default registry by other code (${found}); nestjs-snail-job records its own ${wanted} but cannot export it. Rename the other metric to see it.`;

@@ -127,19 +127,22 @@ describe('snailJobMetrics', () => {
     expect(second.inboundRequests).toBe(first.inboundRequests);
   });
 
-  it('leaves a foreign metric of the same name in place, warns and does not throw', () => {
-    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const name = METRIC_DEFINITIONS.inboundRequests.name;
-    register.removeSingleMetric(name);
-    const foreign = new Counter({ name, help: 'an app metric', labelNames: ['method'] });
-    try {
-      const metrics = snailJobMetrics();
-      expect(register.getSingleMetric(name)).toBe(foreign);
-      expect(() => metrics.inboundRequests.labels('/beat', 'ok').inc()).not.toThrow();
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`"${name}" is already registered`));
-    } finally {
+  it.each([[['method']], [['uri', 'status']]])(
+    'leaves a foreign metric of the same name (labels %j) in place, warns and does not throw',
+    (labelNames) => {
+      const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const name = METRIC_DEFINITIONS.inboundRequests.name;
       register.removeSingleMetric(name);
-      vi.restoreAllMocks();
-    }
-  });
+      const foreign = new Counter({ name, help: 'an app metric', labelNames });
+      try {
+        const metrics = snailJobMetrics();
+        expect(register.getSingleMetric(name)).toBe(foreign);
+        expect(() => metrics.inboundRequests.labels('/beat', 'ok').inc()).not.toThrow();
+        expect(warn).toHaveBeenCalledWith(expect.stringContaining(`"${name}" is already registered`));
+      } finally {
+        register.removeSingleMetric(name);
+        vi.restoreAllMocks();
+      }
+    },
+  );
 });

@@ -99,7 +99,6 @@ export function snailJobMetrics(registry: Registry = register): SnailJobMetrics 
     getOrCreate(
       registry,
       definition,
-      Gauge,
       (registers) =>
         new Gauge({
           ...definition,
@@ -113,7 +112,6 @@ export function snailJobMetrics(registry: Registry = register): SnailJobMetrics 
     getOrCreate(
       registry,
       definition,
-      Counter<L>,
       (registers) => new Counter<L>({ ...definition, registers, collect: flushLiveClients }),
     );
   gauge(d.batches, () => sumOf('batches'));
@@ -124,7 +122,6 @@ export function snailJobMetrics(registry: Registry = register): SnailJobMetrics 
     executionDuration: getOrCreate(
       registry,
       d.executionDuration,
-      Histogram<Labels<'executionDuration'>>,
       (registers) =>
         new Histogram({ ...d.executionDuration, buckets: EXECUTION_DURATION_BUCKETS, registers }),
     ),
@@ -143,28 +140,28 @@ interface Definition<L extends string = string> {
   readonly labelNames: readonly L[];
 }
 
+/** Metrics this library created: only these are reused (their collect() is what feeds them). */
+const ours = new WeakSet<object>();
+
 /**
- * The registered metric of that name when it has the expected type and labels; a new one when absent. A
- * foreign metric under our name keeps its place: ours is then created unregistered (counted, not exported)
- * and a warning says so.
+ * The metric of that name when we registered it before; a new one when the name is free. A metric of someone
+ * else under our name keeps its place: ours is then created unregistered (recorded, not exported) and a
+ * warning says so.
  */
 function getOrCreate<M extends object>(
   registry: Registry,
   definition: Definition,
-  kind: abstract new (...args: never[]) => M,
   create: (registers: Registry[]) => M,
 ): M {
-  const existing: unknown = registry.getSingleMetric(definition.name);
-  if (existing === undefined) return create([registry]);
-  const labels = (existing as { labelNames?: readonly string[] }).labelNames ?? [];
-  if (existing instanceof kind && sameLabels(labels, definition.labelNames)) return existing;
-  const found = `${(existing as object).constructor.name.toLowerCase()}{${labels.join(',')}}`;
-  logger.warn(
-    METRIC_CONFLICT(definition.name, `${definition.type}{${definition.labelNames.join(',')}}`, found),
-  );
-  return create([]);
-}
-
-function sameLabels(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+  const existing: object | undefined = registry.getSingleMetric(definition.name);
+  if (existing !== undefined && ours.has(existing)) return existing as M;
+  if (existing !== undefined) {
+    const labels = (existing as { labelNames?: readonly string[] }).labelNames ?? [];
+    const found = `${existing.constructor.name.toLowerCase()}{${labels.join(',')}}`;
+    const wanted = `${definition.type}{${definition.labelNames.join(',')}}`;
+    logger.warn(METRIC_CONFLICT(definition.name, wanted, found));
+  }
+  const metric = create(existing === undefined ? [registry] : []);
+  ours.add(metric);
+  return metric;
 }
