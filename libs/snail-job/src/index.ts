@@ -11,3 +11,5 @@ export { SnailJobConfigError } from './errors/snail-job-config.error.js';
 export { SnailJobDefinitionError } from './errors/snail-job-definition.error.js';
 export { MapTaskError } from './reporting/map-task-reporter.js';
 export { SnailJobTransport } from './transport/snail-job.transport.js';
+export { SnailJobHealthIndicator } from './health/snail-job.health-indicator.js';
+export type { SnailJobHealthDetails } from './health/snail-job.health-indicator.js';

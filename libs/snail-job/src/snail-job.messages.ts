@@ -31,3 +31,17 @@ export const RETRY_MODULE_UNSUPPORTED = (path: string) =>
   `nestjs-snail-job implements the job module only; the retry-module call ${path} is not supported.`;
 
 export const SHUTTING_DOWN = 'Client is shutting down and accepts no new tasks; dispatch it to another node.';
+
+export const HEALTH_NOT_SERVING = 'gRPC server not serving';
+
+export const HEALTH_NO_HEARTBEAT = 'no heartbeat yet';
+
+export const HEALTH_TOKEN_REJECTED = (detail: string) => `token rejected: ${detail}`;
+
+export const HEALTH_SERVER_UNREACHABLE = (detail: string) => `server unreachable: ${detail}`;
+
+export const HEALTH_HEARTBEAT_EXPIRED = (ageMs: number, expiryMs: number) =>
+  `no successful heartbeat for ${ageMs} ms (heartbeatExpiryMs is ${expiryMs})`;
+
+export const METRIC_CONFLICT = (name: string, wanted: string, found: string) =>
+  `Prometheus metric "${name}" is already registered in prom-client's default registry by other code (${found}); nestjs-snail-job records its own ${wanted} but cannot export it. Rename the other metric to see it.`;

@@ -70,6 +70,11 @@ describe('resolveOptions', () => {
     [{}, { SNAIL_HEALTH_PATH: 'health' }, 'SNAIL_HEALTH_PATH="health"'],
     [{}, { SNAIL_FAIL_FAST: 'maybe' }, 'SNAIL_FAIL_FAST="maybe"'],
     [{}, { SNAIL_EXECUTOR_TYPE: '1.5' }, 'SNAIL_EXECUTOR_TYPE="1.5"'],
+    [
+      { heartbeatIntervalMs: 5_000 },
+      { SNAIL_HEARTBEAT_EXPIRY_MS: '4000' },
+      'SNAIL_HEARTBEAT_EXPIRY_MS="4000" — expected at least heartbeatIntervalMs (5000)',
+    ],
   ])('fails with one clear message naming the source and value (%j %j)', (options, env, message) => {
     let error: unknown;
     try {
@@ -79,5 +84,15 @@ describe('resolveOptions', () => {
     }
     expect(error).toBeInstanceOf(SnailJobConfigError);
     expect((error as Error).message).toContain(message);
+  });
+
+  it('expires health after max(30 s, 3 heartbeats) unless heartbeatExpiryMs / SNAIL_HEARTBEAT_EXPIRY_MS says otherwise', () => {
+    expect(resolveOptions({}, {}).heartbeatExpiryMs).toBe(30_000);
+    expect(resolveOptions({ heartbeatIntervalMs: 20_000 }, {}).heartbeatExpiryMs).toBe(60_000);
+    expect(resolveOptions({}, { SNAIL_HEARTBEAT_EXPIRY_MS: '45000' }).heartbeatExpiryMs).toBe(45_000);
+    expect(
+      resolveOptions({ heartbeatIntervalMs: 100, heartbeatExpiryMs: 300 }, { SNAIL_HEARTBEAT_EXPIRY_MS: '9' })
+        .heartbeatExpiryMs,
+    ).toBe(300);
   });
 });

@@ -27,6 +27,12 @@ export function resolveOptions(
   };
 
   const hostClient = pick(options.client?.host, 'client.host', 'SNAIL_HOST_IP');
+  const heartbeatIntervalMs = integer(
+    pick(options.heartbeatIntervalMs, 'heartbeatIntervalMs', 'SNAIL_HEARTBEAT_INTERVAL_MS'),
+    10_000,
+    100,
+    30_000,
+  );
   return {
     server: {
       host: hostName(pick(options.server?.host, 'server.host', 'SNAIL_SERVER_HOST'), '127.0.0.1'),
@@ -44,11 +50,10 @@ export function resolveOptions(
     executorType: integer(pick(options.executorType, 'executorType', 'SNAIL_EXECUTOR_TYPE'), 1, 1, 999),
     health: routePath(pick(options.health, 'health', 'SNAIL_HEALTH_PATH'), '/health'),
     metrics: routePath(pick(options.metrics, 'metrics', 'SNAIL_PROMETHEUS_PATH'), '/actuator/prometheus'),
-    heartbeatIntervalMs: integer(
-      pick(options.heartbeatIntervalMs, 'heartbeatIntervalMs', 'SNAIL_HEARTBEAT_INTERVAL_MS'),
-      10_000,
-      100,
-      30_000,
+    heartbeatIntervalMs,
+    heartbeatExpiryMs: heartbeatExpiry(
+      pick(options.heartbeatExpiryMs, 'heartbeatExpiryMs', 'SNAIL_HEARTBEAT_EXPIRY_MS'),
+      heartbeatIntervalMs,
     ),
     requestTimeoutMs: integer(
       pick(options.requestTimeoutMs, 'requestTimeoutMs', 'SNAIL_REQUEST_TIMEOUT_MS'),
@@ -109,6 +114,14 @@ function bool(raw: Raw<boolean>, fallback: boolean): boolean {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   fail(raw, 'true or false');
+}
+
+/** Health expiry: never below the heartbeat period (health would flap between two good beats). */
+function heartbeatExpiry(raw: Raw<number>, intervalMs: number): number {
+  const ms = integer(raw, Math.max(30_000, 3 * intervalMs), 100, 3_600_000);
+  if (ms < intervalMs)
+    fail(raw, `at least heartbeatIntervalMs (${intervalMs}), or health flaps between beats`);
+  return ms;
 }
 
 function routePath(raw: Raw<string | false>, fallback: string): string | false {

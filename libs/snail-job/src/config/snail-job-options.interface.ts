@@ -35,6 +35,13 @@ export interface SnailJobModuleOptions {
   metrics?: string | false;
   /** Heartbeat period in ms. @default 10000 (env SNAIL_HEARTBEAT_INTERVAL_MS) */
   heartbeatIntervalMs?: number;
+  /**
+   * Health reports `down` when the last successful heartbeat is older than this (ms); at least
+   * `heartbeatIntervalMs`. 30 s = the server's 30-s node lease: three missed 10-s beats, ~10 s before the
+   * server drops the node from its in-memory table (40 s).
+   * @default max(30000, 3 × heartbeatIntervalMs) (env SNAIL_HEARTBEAT_EXPIRY_MS)
+   */
+  heartbeatExpiryMs?: number;
   /** Local timeout of one call to the server, in ms. @default 10000 (env SNAIL_REQUEST_TIMEOUT_MS) */
   requestTimeoutMs?: number;
   /** Refuse to start when the server cannot be reached at start-up. @default false (env SNAIL_FAIL_FAST) */
@@ -55,6 +62,7 @@ export interface ResolvedSnailJobOptions {
   health: string | false;
   metrics: string | false;
   heartbeatIntervalMs: number;
+  heartbeatExpiryMs: number;
   requestTimeoutMs: number;
   failFast: boolean;
   maxMessageBytes: number;
