@@ -43,7 +43,7 @@ describe('a 100,000-item doMap', () => {
   afterAll(async () => {
     await app.close();
     await server.close();
-  });
+  }, 60_000);
 
   it('creates every child in bounded requests and every child runs once', async () => {
     const rss0 = process.memoryUsage().rss;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientUri } from 'nestjs-snail-job/protocol';
 import { DevServerLogger } from '../common/dev-server.logger.js';
 import { toWireId } from '../common/ids.js';
+import { Semaphore } from '../common/semaphore.js';
 import { beanBody } from '../common/jackson-json.js';
 import { DEV_SERVER_OPTIONS, type ResolvedDevServerOptions } from '../dev-server.options.js';
 import { ClientCaller } from '../grpc/client-caller.service.js';
@@ -16,12 +17,17 @@ const STOP_ATTEMPTS = 3;
  */
 @Injectable()
 export class StopSender {
+  /** Stops go out through a bounded pool like dispatches (a 100k-task batch sends 100k clean-up stops). */
+  private readonly slots: Semaphore;
+
   constructor(
     @Inject(DEV_SERVER_OPTIONS) private readonly options: ResolvedDevServerOptions,
     private readonly registry: NodeRegistry,
     private readonly caller: ClientCaller,
     private readonly logger: DevServerLogger,
-  ) {}
+  ) {
+    this.slots = new Semaphore(options.dispatchConcurrency);
+  }
 
   send(batch: Batch, tasks: Task[], why: string): void {
     const body = beanBody({
@@ -34,8 +40,13 @@ export class StopSender {
       const node = task.node ? this.registry.get(task.node.key) : undefined;
       if (!node) continue;
       sent++;
-      this.caller
-        .call(node, ClientUri.STOP, body, { waitMs: this.options.stopWaitMs, attempts: STOP_ATTEMPTS })
+      this.slots
+        .use(() =>
+          this.caller.call(node, ClientUri.STOP, body, {
+            waitMs: this.options.stopWaitMs,
+            attempts: STOP_ATTEMPTS,
+          }),
+        )
         .catch((e: unknown) =>
           this.logger.warn(`stop of batch ${batch.id} → ${node.hostId} failed: ${String(e)}`),
         );
