@@ -31,3 +31,30 @@ export const RETRY_MODULE_UNSUPPORTED = (path: string) =>
   `nestjs-snail-job implements the job module only; the retry-module call ${path} is not supported.`;
 
 export const SHUTTING_DOWN = 'Client is shutting down and accepts no new tasks; dispatch it to another node.';
+
+// Remote logs
+
+export const REMOTE_LOG_OUTSIDE_TASK =
+  'SnailJobLog.REMOTE was called outside a SnailJob task, so the line was only logged locally (this warning is shown once). Remote lines need the async context of a task: call it from an executor method or from code it awaits or starts.';
+
+export const TEXT_TRUNCATED = (totalChars: number) => `… [truncated: ${totalChars} characters in total]`;
+
+export const TASK_RETRY_LINE = (retryCount: number) =>
+  `Task execution/scheduling failed, executing retry. Retry count:[${retryCount}]`;
+
+export const TASK_FAILED_LINE = (taskBatchId: string) => `Task execution failed taskBatchId:[${taskBatchId}]`;
+
+export const LOG_DELIVERY_FAILED = (reason: string, queued: number, max: number) =>
+  `Could not deliver remote log entries (${reason}); ${queued} queued, retrying with backoff. Up to ${max} entries are kept (logQueueMax / SNAIL_LOG_QUEUE_MAX), older ones are dropped.`;
+
+export const LOG_DELIVERY_RESUMED = (dropped: number) =>
+  `Remote log delivery resumed${dropped > 0 ? `; ${dropped} entries were dropped meanwhile` : ''}.`;
+
+export const LOG_QUEUE_FULL = (max: number) =>
+  `Remote log queue is full (${max} entries, or 16 Mi characters of text); dropping the oldest entries until the SnailJob server catches up. Raise logQueueMax (SNAIL_LOG_QUEUE_MAX) or log less inside tasks.`;
+
+export const LOG_ENTRY_TOO_LARGE = (bytes: number, maxMessageBytes: number) =>
+  `Dropped a remote log entry of ${bytes} bytes: it does not fit in one gRPC message (maxMessageBytes = ${maxMessageBytes}).`;
+
+export const LOGS_UNDELIVERED = (count: number) =>
+  `${count} remote log entries were not delivered before shutdown.`;
