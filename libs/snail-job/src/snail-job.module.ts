@@ -6,6 +6,8 @@ import { ExecutorRegistry } from './discovery/executor.registry.js';
 import { SnailJobExplorer } from './discovery/snail-job.explorer.js';
 import { TaskRunner } from './execution/task-runner.js';
 import { SnailJobInstrumentation } from './instrument/snail-job-instrumentation.js';
+import { LogReporter } from './logging/log-reporter.js';
+import { NestLoggerCapture } from './logging/nest-logger-capture.js';
 import { Registrar } from './registration/registrar.js';
 import { MapTaskReporter } from './reporting/map-task-reporter.js';
 import { ResultReporter } from './reporting/result-reporter.js';
@@ -41,6 +43,8 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     SnailJobTransport,
     ResultReporter,
     MapTaskReporter,
+    LogReporter,
+    NestLoggerCapture,
     TaskRunner,
     Registrar,
     SnailJobLifecycle,
