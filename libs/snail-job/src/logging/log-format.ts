@@ -42,8 +42,7 @@ function substitute(template: string, args: readonly unknown[]): { text: string;
   let out = '';
   let from = 0;
   let used = 0;
-  for (let i = 0; i < template.length - 1; i++) {
-    if (template.charCodeAt(i) !== 37 /* % */) continue;
+  for (let i = template.indexOf('%'); i !== -1 && i < template.length - 1; i = template.indexOf('%', i + 1)) {
     const spec = template[i + 1];
     let replacement: string | undefined;
     if (spec === '%') {
@@ -57,7 +56,7 @@ function substitute(template: string, args: readonly unknown[]): { text: string;
     from = i + 2;
     i++;
   }
-  return { text: out + template.slice(from), consumed: used };
+  return { text: from === 0 ? template : out + template.slice(from), consumed: used };
 }
 
 function placeholder(spec: string, value: unknown): string | undefined {

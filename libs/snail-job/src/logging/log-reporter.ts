@@ -28,8 +28,8 @@ interface Batch {
 
 /** Log requests in flight at once: one, so batches reach the server in order. */
 const MAX_IN_FLIGHT = 1;
-/** While a backlog waits, one request may carry this many batches' worth of entries. */
-const CATCH_UP_FACTOR = 10;
+/** While several full batches wait, one request carries up to this many of them (catching up after a burst). */
+const CATCH_UP_BATCHES = 10;
 /** A task's trailing lines are sent this long after it ends (coalescing the ends of many tasks). */
 const TASK_END_FLUSH_DELAY_MS = 100;
 /** Text (message + throwable characters) the queue may hold, whatever `logQueueMax` says. */
@@ -40,7 +40,8 @@ const ENVELOPE_HEADROOM_BYTES = 16 * 1024;
 /**
  * Ships remote log entries to `/batch/server/report/log` off the tasks' path. Entries wait in a bounded
  * queue; a window opens with its first entry and is sent when it holds `logBatchSize` entries or
- * `logFlushIntervalMs` after it opened, and shortly after a task ends. One request is in flight at a time;
+ * `logFlushIntervalMs` after it opened, and shortly after a task ends (a backlog of several full batches goes
+ * out up to ten batches per request). One request is in flight at a time;
  * when the server is away or refuses (status 0), the batch goes back to the head of the queue and delivery
  * pauses with exponential backoff. Past `logQueueMax` the oldest entries are dropped and counted. Its timers
  * and calls run outside any task's async context, so nothing it logs is taken for a task's own line.
@@ -215,10 +216,10 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
     this.settleWaiters();
   }
 
-  /** Takes up to one batch (several while a backlog waits) from the head, within the message size. */
+  /** Takes one batch from the head (several whole ones while a backlog waits), within the message size. */
   private takeBatch(): Batch | undefined {
     const size = this.options.logBatchSize;
-    const limit = this.queue.length >= 2 * size ? size * CATCH_UP_FACTOR : size;
+    const limit = size * Math.max(1, Math.min(CATCH_UP_BATCHES, Math.floor(this.queue.length / size)));
     const entries: LogEntry[] = [];
     const texts: string[] = [];
     let bytes = 4;
