@@ -54,7 +54,10 @@ export const LOG_QUEUE_FULL = (max: number) =>
   `Remote log queue is full (${max} entries, or 16 Mi characters of text); dropping the oldest entries until the SnailJob server catches up. Raise logQueueMax (SNAIL_LOG_QUEUE_MAX) or log less inside tasks.`;
 
 export const LOG_ENTRY_TOO_LARGE = (bytes: number, maxMessageBytes: number) =>
-  `Dropped a remote log entry of ${bytes} bytes: it does not fit in one gRPC message (maxMessageBytes = ${maxMessageBytes}).`;
+  `Dropped a remote log entry of ${bytes} bytes: it does not fit in one gRPC message (maxMessageBytes = ${maxMessageBytes}). Such entries are dropped without further warnings.`;
+
+export const LOG_BATCH_TOO_LARGE = (entries: number, bytes: number, maxMessageBytes: number) =>
+  `Dropped ${entries} remote log entries: the server refused their request of ${bytes} bytes as too large. Lower maxMessageBytes (now ${maxMessageBytes}) to the server's limit.`;
 
 export const LOGS_UNDELIVERED = (count: number) =>
   `${count} remote log entries were not delivered before shutdown.`;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
 import { taskContextStorage } from '../execution/task-context.js';
@@ -7,17 +7,12 @@ import type { DispatchJobRequest } from '../protocol/payloads.js';
 import { ServerUri } from '../protocol/uris.js';
 import { backoffDelay } from '../reporting/backoff.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
-import {
-  LOG_DELIVERY_FAILED,
-  LOG_DELIVERY_RESUMED,
-  LOG_ENTRY_TOO_LARGE,
-  LOG_QUEUE_FULL,
-  LOGS_UNDELIVERED,
-} from '../snail-job.messages.js';
+import { LOG_BATCH_TOO_LARGE, LOG_ENTRY_TOO_LARGE } from '../snail-job.messages.js';
 import { ClientIdentity } from '../transport/client-identity.js';
 import { ServerChannel, ServerUnavailableError } from '../transport/server-channel.js';
 import { LogEntrySerializer } from './log-entry.serializer.js';
-import { BoundedQueue } from './log-queue.js';
+import { LogBacklog } from './log-backlog.js';
+import { LogDeliveryMonitor } from './log-delivery.monitor.js';
 import { TaskLog, type LogEntry, type LogSink } from './task-log.js';
 
 /** One request's worth of entries. */
@@ -48,13 +43,9 @@ const ENVELOPE_HEADROOM_BYTES = 16 * 1024;
  */
 @Injectable()
 export class LogReporter implements LogSink, OnApplicationShutdown {
-  private readonly logger = new Logger('SnailJob');
-  private readonly queue: BoundedQueue<LogEntry>;
+  private readonly backlog: LogBacklog;
   private readonly serializer: LogEntrySerializer;
   private readonly maxBodyBytes: number;
-  private queuedChars = 0;
-  /** Entries at the head of the queue whose window has closed (sent even as a partial batch). */
-  private due = 0;
   private inFlightEntries = 0;
   private inFlightRequests = 0;
   private windowTimer: NodeJS.Timeout | undefined;
@@ -63,11 +54,7 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
   private immediate: NodeJS.Immediate | undefined;
   private pausedUntil = 0;
   private failures = 0;
-  private outageWarned = false;
-  private dropWarned = false;
-  private droppedSinceWarning = 0;
-  private sent = 0;
-  private dropped = 0;
+  private readonly monitor: LogDeliveryMonitor;
   private closing = false;
   private closed = false;
   private waiters: ((drained: boolean) => void)[] = [];
@@ -76,9 +63,10 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
     private readonly channel: ServerChannel,
     identity: ClientIdentity,
-    private readonly instrumentation: SnailJobInstrumentation,
+    instrumentation: SnailJobInstrumentation,
   ) {
-    this.queue = new BoundedQueue(options.logQueueMax);
+    this.monitor = new LogDeliveryMonitor(instrumentation, options.logQueueMax);
+    this.backlog = new LogBacklog(options.logQueueMax, MAX_QUEUED_CHARS);
     this.serializer = new LogEntrySerializer(options.client.host, () => identity.port);
     this.maxBodyBytes = Math.max(4 * 1024, options.maxMessageBytes - ENVELOPE_HEADROOM_BYTES);
   }
@@ -96,15 +84,13 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
   /** Queues one entry (called on the task's path: O(1), no I/O). */
   append(entry: LogEntry): void {
     if (this.closed) {
-      this.drop(1, false);
+      this.monitor.lost(1, false);
       return;
     }
-    const evicted = this.queue.push(entry);
-    this.queuedChars += weight(entry);
-    if (evicted) this.evict(evicted);
-    this.trimText();
-    if (this.closing) this.due = this.queue.length;
-    if (this.queue.length >= this.options.logBatchSize || this.closing) this.drainSoon();
+    const dropped = this.backlog.push(entry);
+    if (dropped > 0) this.monitor.lost(dropped, true);
+    if (this.closing) this.backlog.markAllDue();
+    if (this.backlog.length >= this.options.logBatchSize || this.closing) this.drainSoon();
     else this.windowTimer ??= this.timer(this.options.logFlushIntervalMs, () => this.windowClosed());
   }
 
@@ -113,22 +99,22 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
     if (this.closed || this.taskEndTimer) return;
     this.taskEndTimer = this.timer(TASK_END_FLUSH_DELAY_MS, () => {
       this.taskEndTimer = undefined;
-      this.due = this.queue.length;
+      this.backlog.markAllDue();
       this.drain();
     });
   }
 
   /** Entries queued or in flight. */
   pending(): number {
-    return this.queue.length + this.inFlightEntries;
+    return this.backlog.length + this.inFlightEntries;
   }
 
   /** Delivery counters. */
   stats(): { sent: number; dropped: number; queued: number; inFlight: number } {
     return {
-      sent: this.sent,
-      dropped: this.dropped,
-      queued: this.queue.length,
+      sent: this.monitor.sent,
+      dropped: this.monitor.dropped,
+      queued: this.backlog.length,
       inFlight: this.inFlightEntries,
     };
   }
@@ -140,7 +126,7 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
   async flush(timeoutMs: number): Promise<boolean> {
     if (this.closed) return this.pending() === 0;
     this.closing = true;
-    this.due = this.queue.length;
+    this.backlog.markAllDue();
     this.pausedUntil = Math.min(this.pausedUntil, Date.now());
     this.drain();
     if (this.pending() === 0) return true;
@@ -161,11 +147,9 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
     if (this.immediate) clearImmediate(this.immediate);
     this.windowTimer = this.taskEndTimer = this.wakeTimer = this.immediate = undefined;
     const undelivered = this.pending();
-    const left = this.queue.clear();
-    this.queuedChars = 0;
-    this.due = 0;
-    if (left > 0) this.drop(left, false);
-    if (undelivered > 0) this.warn(LOGS_UNDELIVERED(undelivered));
+    const left = this.backlog.clear();
+    if (left > 0) this.monitor.lost(left, false);
+    if (undelivered > 0) this.monitor.undelivered(undelivered);
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w(false);
@@ -177,7 +161,7 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
 
   private windowClosed(): void {
     this.windowTimer = undefined;
-    this.due = this.queue.length;
+    this.backlog.markAllDue();
     this.drain();
   }
 
@@ -203,13 +187,13 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
     }
     while (
       this.inFlightRequests < MAX_IN_FLIGHT &&
-      this.queue.length > 0 &&
-      (this.due > 0 || this.queue.length >= this.options.logBatchSize)
+      this.backlog.length > 0 &&
+      (this.backlog.due > 0 || this.backlog.length >= this.options.logBatchSize)
     ) {
       const batch = this.takeBatch();
       if (batch) this.send(batch);
     }
-    if (this.queue.length === 0 && this.windowTimer) {
+    if (this.backlog.length === 0 && this.windowTimer) {
       clearTimeout(this.windowTimer);
       this.windowTimer = undefined;
     }
@@ -219,21 +203,19 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
   /** Takes one batch from the head (several whole ones while a backlog waits), within the message size. */
   private takeBatch(): Batch | undefined {
     const size = this.options.logBatchSize;
-    const limit = size * Math.max(1, Math.min(CATCH_UP_BATCHES, Math.floor(this.queue.length / size)));
+    const limit = size * Math.max(1, Math.min(CATCH_UP_BATCHES, Math.floor(this.backlog.length / size)));
     const entries: LogEntry[] = [];
     const texts: string[] = [];
     let bytes = 4;
-    while (entries.length < limit && this.queue.length > 0) {
-      const entry = this.queue.peek()!;
+    while (entries.length < limit && this.backlog.length > 0) {
+      const entry = this.backlog.peek()!;
       const text = this.serializer.entry(entry);
       const entryBytes = Buffer.byteLength(text) + 1;
       if (bytes + entryBytes > this.maxBodyBytes && entries.length > 0) break;
-      this.queue.shift();
-      this.queuedChars -= weight(entry);
-      if (this.due > 0) this.due--;
+      this.backlog.shift();
       if (bytes + entryBytes > this.maxBodyBytes) {
-        this.warn(LOG_ENTRY_TOO_LARGE(entryBytes, this.options.maxMessageBytes));
-        this.drop(1, false);
+        this.monitor.once('entry', LOG_ENTRY_TOO_LARGE(entryBytes, this.options.maxMessageBytes));
+        this.monitor.lost(1, false);
         continue;
       }
       entries.push(entry);
@@ -259,73 +241,35 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
     const n = batch.entries.length;
     this.inFlightRequests--;
     this.inFlightEntries -= n;
-    if (failure === undefined) this.delivered(n);
-    else if (this.closed) this.drop(n, false);
-    else if (failure instanceof ServerUnavailableError && failure.code === grpc.status.RESOURCE_EXHAUSTED) {
-      this.warn(LOG_ENTRY_TOO_LARGE(Buffer.byteLength(batch.body), this.options.maxMessageBytes));
-      this.drop(n, false);
-    } else this.failed(batch, failure);
+    if (failure === undefined) {
+      this.failures = 0;
+      this.monitor.delivered(n, this.backlog.length === 0);
+    } else if (this.closed) {
+      this.monitor.lost(n, false);
+    } else if (failure instanceof ServerUnavailableError && failure.code === grpc.status.RESOURCE_EXHAUSTED) {
+      const bytes = Buffer.byteLength(batch.body);
+      this.monitor.once('batch', LOG_BATCH_TOO_LARGE(n, bytes, this.options.maxMessageBytes));
+      this.monitor.lost(n, false);
+    } else {
+      this.failed(batch, failure);
+    }
     this.drain();
     this.settleWaiters();
   }
 
-  private delivered(n: number): void {
-    this.sent += n;
-    this.failures = 0;
-    this.instrumentation.logEntries(n, 0);
-    if (this.outageWarned || (this.dropWarned && this.queue.length === 0)) {
-      this.info(LOG_DELIVERY_RESUMED(this.droppedSinceWarning));
-      this.outageWarned = this.dropWarned = false;
-      this.droppedSinceWarning = 0;
-    }
-  }
-
-  /** Puts the batch back at the head (oldest first; what no longer fits is dropped) and pauses. */
+  /** Puts the batch back at the head (what no longer fits is dropped) and pauses delivery. */
   private failed(batch: Batch, failure: unknown): void {
-    for (let i = batch.entries.length - 1; i >= 0; i--) {
-      const entry = batch.entries[i];
-      if (this.queue.unshift(entry)) {
-        this.queuedChars += weight(entry);
-        this.due++;
-      } else {
-        this.drop(1, true);
-      }
-    }
-    this.trimText();
+    const dropped = this.backlog.requeue(batch.entries);
+    if (dropped > 0) this.monitor.lost(dropped, true);
     const now = Date.now();
     if (now >= this.pausedUntil) this.failures++;
     const delay = this.closing ? 100 : backoffDelay(this.failures, 500, 10_000);
     this.pausedUntil = Math.max(this.pausedUntil, now + delay);
-    if (!this.outageWarned) {
-      this.outageWarned = true;
-      const reason =
-        failure instanceof ServerUnavailableError
-          ? `${grpc.status[failure.code ?? grpc.status.UNKNOWN]}: ${failure.message}`
-          : String(failure instanceof Error ? failure.message : failure);
-      this.warn(LOG_DELIVERY_FAILED(reason, this.queue.length, this.options.logQueueMax));
-    }
-  }
-
-  private evict(entry: LogEntry): void {
-    this.queuedChars -= weight(entry);
-    if (this.due > 0) this.due--;
-    this.drop(1, true);
-  }
-
-  /** Keeps the queued text within {@link MAX_QUEUED_CHARS} by dropping the oldest entries. */
-  private trimText(): void {
-    while (this.queuedChars > MAX_QUEUED_CHARS && this.queue.length > 1) this.evict(this.queue.shift()!);
-  }
-
-  /** Counts dropped entries; the first drop of an episode is told once (unless an outage already was). */
-  private drop(n: number, warn: boolean): void {
-    this.dropped += n;
-    this.droppedSinceWarning += n;
-    this.instrumentation.logEntries(0, n);
-    if (warn && !this.outageWarned && !this.dropWarned) {
-      this.dropWarned = true;
-      this.warn(LOG_QUEUE_FULL(this.options.logQueueMax));
-    }
+    const reason =
+      failure instanceof ServerUnavailableError
+        ? `${grpc.status[failure.code ?? grpc.status.UNKNOWN]}: ${failure.message}`
+        : String(failure instanceof Error ? failure.message : failure);
+    this.monitor.failed(reason, this.backlog.length);
   }
 
   private settleWaiters(): void {
@@ -339,17 +283,4 @@ export class LogReporter implements LogSink, OnApplicationShutdown {
   private timer(ms: number, fn: () => void): NodeJS.Timeout {
     return taskContextStorage.exit(() => setTimeout(fn, ms)).unref();
   }
-
-  private warn(message: string): void {
-    taskContextStorage.exit(() => this.logger.warn(message));
-  }
-
-  private info(message: string): void {
-    taskContextStorage.exit(() => this.logger.log(message));
-  }
-}
-
-/** What an entry costs against {@link MAX_QUEUED_CHARS}. */
-function weight(entry: LogEntry): number {
-  return entry.message.length + (entry.throwable === undefined ? 0 : entry.throwable.length);
 }
