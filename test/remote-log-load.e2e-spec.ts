@@ -127,6 +127,7 @@ describe(`remote log load: ${TASKS * PER_TASK} lines from ${TASKS} concurrent ta
       );
       expect(sent + dropped).toBe(TASKS * PER_TASK);
       expect(peerAfter.entries - peerBefore.entries).toBe(sent);
+      expect(peerAfter.misrouted).toBe(0);
       expect(queuedPeak).toBeLessThanOrEqual(10_000);
       // Coarse guards only (CI machines are shared and noisy); the printed figures are the measurement.
       expect(longestDrainMs).toBeLessThan(100);

@@ -13,13 +13,21 @@ const TOKEN = 'SJ_Wyz3dmsdbDOkDujOTSSoBjGQP1BMsVnj';
 
 let entries = 0;
 let requests = 0;
+/** Entries whose message names another task than the entry's taskId (async-context mix-ups). */
+let misrouted = 0;
 const server = new grpc.Server();
 server.addService(Service.service, {
   unaryRequest(call, callback) {
     const uri = call.request.metadata?.uri ?? '';
     if (uri === '/batch/server/report/log') {
       requests++;
-      entries += JSON.parse(call.request.body)[0].length;
+      const batch = JSON.parse(call.request.body)[0];
+      entries += batch.length;
+      for (const entry of batch) {
+        const message = entry.fieldList.find((f) => f.name === 'message')?.value ?? '';
+        const named = /^task (\d+) /.exec(message)?.[1];
+        if (named !== undefined && named !== String(entry.taskId)) misrouted++;
+      }
     }
     callback(null, {
       reqId: call.request.reqId,
@@ -58,6 +66,6 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
     server.forceShutdown();
     process.exit(0);
   }
-  send({ ok: true, entries, requests });
+  send({ ok: true, entries, requests, misrouted });
 });
 send({ port });

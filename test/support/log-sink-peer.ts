@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export interface PeerCounts {
   entries: number;
   requests: number;
+  /** Entries whose "task N" message does not match their taskId. */
+  misrouted: number;
 }
 
 /** Drives `log-sink-peer.mjs`: a SnailJob server peer running in a child process. */

@@ -24,7 +24,11 @@ function emit(level: RemoteLogLevel, remote: boolean, message: unknown, args: un
   try {
     const { text, error } = formatMessage(message, args);
     const task = currentTask();
-    writeLocal(level, text, error, task?.executorName ?? LOCAL_CONTEXT);
+    try {
+      writeLocal(level, text, error, task?.executorName ?? LOCAL_CONTEXT);
+    } catch {
+      // A failing application logger must not cost the remote line.
+    }
     if (!remote) return;
     if (task?.log) {
       task.log.write(level, text, error ? formatThrowable(error) : undefined);
