@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { Module, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SnailJobModule, type SnailJobModuleOptions } from 'nestjs-snail-job';
 
@@ -14,14 +14,15 @@ export function clientOptions(serverPort: number, extra: SnailJobModuleOptions =
   };
 }
 
-/** Boots a Nest app importing SnailJobModule with `options` and the given executor providers. */
+/** Boots a Nest app importing SnailJobModule with `options` and the given executor providers (silent by default). */
 export async function startClientApp(
   options: SnailJobModuleOptions,
   providers: Type<unknown>[],
+  logger: LoggerService | false = false,
 ): Promise<INestApplication> {
   @Module({ imports: [SnailJobModule.forRoot(options)], providers })
   class TestClientModule {}
-  const app = await NestFactory.create(TestClientModule, { logger: false, abortOnError: false });
+  const app = await NestFactory.create(TestClientModule, { logger, abortOnError: false });
   await app.init();
   return app;
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { ResolvedSnailJobOptions } from './config/snail-job-options.interface.js';
 import { TaskRunner } from './execution/task-runner.js';
+import { LogReporter } from './logging/log-reporter.js';
 import type { ConfigRequest } from './protocol/payloads.js';
 import { ClientUri } from './protocol/uris.js';
 import { Registrar } from './registration/registrar.js';
@@ -34,6 +35,7 @@ export class SnailJobLifecycle
     private readonly registrar: Registrar,
     private readonly reporter: ResultReporter,
     private readonly channel: ServerChannel,
+    private readonly logs: LogReporter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -70,13 +72,20 @@ export class SnailJobLifecycle
     this.started = false;
     const t0 = Date.now();
     await this.runner.shutdown(graceMs);
-    const flushed = await this.reporter.flush(Math.max(1_000, Math.min(5_000, graceMs)));
+    const flushBudgetMs = Math.max(1_000, Math.min(5_000, graceMs));
+    const [flushed, logsFlushed] = await Promise.all([
+      this.reporter.flush(flushBudgetMs),
+      this.logs.flush(flushBudgetMs),
+    ]);
     this.registrar.stop();
     this.reporter.close();
+    this.logs.close();
     await this.transport.close();
     this.channel.close();
     this.logger.log(
-      `SnailJob client stopped in ${Date.now() - t0} ms${flushed ? '' : ' (some reports undelivered)'}`,
+      `SnailJob client stopped in ${Date.now() - t0} ms${flushed ? '' : ' (some reports undelivered)'}${
+        logsFlushed ? '' : ' (some log entries undelivered)'
+      }`,
     );
   }
 }

@@ -45,3 +45,32 @@ export const HEALTH_HEARTBEAT_EXPIRED = (ageMs: number, expiryMs: number) =>
 
 export const METRIC_CONFLICT = (name: string, wanted: string, found: string) =>
   `Prometheus metric "${name}" is already registered in prom-client's default registry by other code (${found}); nestjs-snail-job records its own ${wanted} but cannot export it. Rename the other metric to see it.`;
+// Remote logs
+
+export const REMOTE_LOG_OUTSIDE_TASK =
+  'SnailJobLog.REMOTE was called outside a SnailJob task, so the line was only logged locally (this warning is shown once). Remote lines need the async context of a task: call it from an executor method or from code it awaits or starts.';
+
+export const TEXT_TRUNCATED = (totalChars: number) => `… [truncated: ${totalChars} characters in total]`;
+
+export const TASK_RETRY_LINE = (retryCount: number) =>
+  `Task execution/scheduling failed, executing retry. Retry count:[${retryCount}]`;
+
+export const TASK_FAILED_LINE = (taskBatchId: string) => `Task execution failed taskBatchId:[${taskBatchId}]`;
+
+export const LOG_DELIVERY_FAILED = (reason: string, queued: number, max: number) =>
+  `Could not deliver remote log entries (${reason}); ${queued} queued, retrying with backoff. Up to ${max} entries are kept (logQueueMax / SNAIL_LOG_QUEUE_MAX), older ones are dropped.`;
+
+export const LOG_DELIVERY_RESUMED = (dropped: number) =>
+  `Remote log delivery resumed${dropped > 0 ? `; ${dropped} entries were dropped meanwhile` : ''}.`;
+
+export const LOG_QUEUE_FULL = (max: number) =>
+  `Remote log queue is full (${max} entries, or 16 Mi characters of text); dropping the oldest entries until the SnailJob server catches up. Raise logQueueMax (SNAIL_LOG_QUEUE_MAX) or log less inside tasks.`;
+
+export const LOG_ENTRY_TOO_LARGE = (bytes: number, maxMessageBytes: number) =>
+  `Dropped a remote log entry of ${bytes} bytes: it does not fit in one gRPC message (maxMessageBytes = ${maxMessageBytes}). Such entries are dropped without further warnings.`;
+
+export const LOG_BATCH_TOO_LARGE = (entries: number, bytes: number, maxMessageBytes: number) =>
+  `Dropped ${entries} remote log entries: the server refused their request of ${bytes} bytes as too large. Lower maxMessageBytes (now ${maxMessageBytes}) to the server's limit.`;
+
+export const LOGS_UNDELIVERED = (count: number) =>
+  `${count} remote log entries were not delivered before shutdown.`;

@@ -11,6 +11,8 @@ import { SnailJobHealthIndicator } from './health/snail-job.health-indicator.js'
 import { SnailJobInstrumentation } from './instrument/snail-job-instrumentation.js';
 import { SnailJobMetricsRoute } from './metrics/metrics.route.js';
 import { PrometheusInstrumentation } from './metrics/prometheus.instrumentation.js';
+import { LogReporter } from './logging/log-reporter.js';
+import { NestLoggerCapture } from './logging/nest-logger-capture.js';
 import { Registrar } from './registration/registrar.js';
 import { MapTaskReporter } from './reporting/map-task-reporter.js';
 import { ResultReporter } from './reporting/result-reporter.js';
@@ -47,6 +49,8 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     SnailJobTransport,
     ResultReporter,
     MapTaskReporter,
+    LogReporter,
+    NestLoggerCapture,
     TaskRunner,
     Registrar,
     SnailJobLifecycle,

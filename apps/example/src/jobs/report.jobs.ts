@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ExecuteResult, SnailJob, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
+import { ExecuteResult, SnailJob, SnailJobLog, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
 
 /** Plain executors: cluster, broadcast, sharding and workflow nodes. */
 @Injectable()
@@ -21,6 +21,7 @@ export class ReportJobs {
     for (let i = 1; i <= steps; i++) {
       if (args.signal.aborted)
         return ExecuteResult.failure({ step: i }, `stopped (${String(args.signal.reason)})`);
+      SnailJobLog.REMOTE.info('step %d of %d', i, steps); // shown live in the console's task log
       await sleep(250, args.signal);
     }
     return { steps };

@@ -47,6 +47,34 @@ describe('resolveOptions', () => {
     expect(o.metrics).toBe('/metrics');
   });
 
+  it('resolves the remote log options from defaults, env and options', () => {
+    expect(resolveOptions({}, {})).toMatchObject({
+      logBatchSize: 50,
+      logFlushIntervalMs: 5_000,
+      logQueueMax: 10_000,
+      logCaptureNestLogger: false,
+    });
+    expect(
+      resolveOptions(
+        {},
+        {
+          SNAIL_LOG_BATCH_SIZE: '10',
+          SNAIL_LOG_FLUSH_INTERVAL_MS: '250',
+          SNAIL_LOG_QUEUE_MAX: '500',
+          SNAIL_LOG_CAPTURE_NEST_LOGGER: 'true',
+        },
+      ),
+    ).toMatchObject({
+      logBatchSize: 10,
+      logFlushIntervalMs: 250,
+      logQueueMax: 500,
+      logCaptureNestLogger: true,
+    });
+    expect(
+      resolveOptions({ logBatchSize: 7, logCaptureNestLogger: false }, { SNAIL_LOG_BATCH_SIZE: '10' }),
+    ).toMatchObject({ logBatchSize: 7, logCaptureNestLogger: false });
+  });
+
   it('lets explicit options win over the environment', () => {
     const o = resolveOptions(
       { server: { port: 1234 }, group: 'explicit' },
@@ -75,6 +103,10 @@ describe('resolveOptions', () => {
       { SNAIL_HEARTBEAT_EXPIRY_MS: '4000' },
       'SNAIL_HEARTBEAT_EXPIRY_MS="4000" — expected at least heartbeatIntervalMs (5000)',
     ],
+    [{}, { SNAIL_LOG_BATCH_SIZE: '0' }, 'SNAIL_LOG_BATCH_SIZE="0" — expected an integer from 1 to 10000'],
+    [{}, { SNAIL_LOG_FLUSH_INTERVAL_MS: '5s' }, 'SNAIL_LOG_FLUSH_INTERVAL_MS="5s"'],
+    [{ logQueueMax: 0 }, {}, 'options.logQueueMax=0'],
+    [{}, { SNAIL_LOG_CAPTURE_NEST_LOGGER: 'sometimes' }, 'SNAIL_LOG_CAPTURE_NEST_LOGGER="sometimes"'],
   ])('fails with one clear message naming the source and value (%j %j)', (options, env, message) => {
     let error: unknown;
     try {

@@ -68,6 +68,23 @@ export function resolveOptions(
       64 * 1024,
       512 * 1024 * 1024,
     ),
+    logBatchSize: integer(pick(options.logBatchSize, 'logBatchSize', 'SNAIL_LOG_BATCH_SIZE'), 50, 1, 10_000),
+    logFlushIntervalMs: integer(
+      pick(options.logFlushIntervalMs, 'logFlushIntervalMs', 'SNAIL_LOG_FLUSH_INTERVAL_MS'),
+      5_000,
+      10,
+      600_000,
+    ),
+    logQueueMax: integer(
+      pick(options.logQueueMax, 'logQueueMax', 'SNAIL_LOG_QUEUE_MAX'),
+      10_000,
+      1,
+      10_000_000,
+    ),
+    logCaptureNestLogger: bool(
+      pick(options.logCaptureNestLogger, 'logCaptureNestLogger', 'SNAIL_LOG_CAPTURE_NEST_LOGGER'),
+      false,
+    ),
   };
 }
 

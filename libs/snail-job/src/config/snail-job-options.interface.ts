@@ -48,6 +48,23 @@ export interface SnailJobModuleOptions {
   failFast?: boolean;
   /** Largest inbound/outbound gRPC message in bytes. @default 10485760 (env SNAIL_MAX_MESSAGE_BYTES) */
   maxMessageBytes?: number;
+  /** Remote log entries per `/batch/server/report/log` request. @default 50 (env SNAIL_LOG_BATCH_SIZE) */
+  logBatchSize?: number;
+  /**
+   * Most time, in ms, a remote log entry waits for its batch to fill before it is sent anyway.
+   * @default 5000 (env SNAIL_LOG_FLUSH_INTERVAL_MS)
+   */
+  logFlushIntervalMs?: number;
+  /**
+   * Most remote log entries kept while the server is slow or away; beyond it the oldest are dropped (and
+   * counted). @default 10000 (env SNAIL_LOG_QUEUE_MAX)
+   */
+  logQueueMax?: number;
+  /**
+   * Also ship Nest `Logger` calls made inside a task as remote log entries (the app's own log output is
+   * unchanged). @default false (env SNAIL_LOG_CAPTURE_NEST_LOGGER)
+   */
+  logCaptureNestLogger?: boolean;
 }
 
 /** Options after defaults, environment and validation were applied. */
@@ -66,4 +83,8 @@ export interface ResolvedSnailJobOptions {
   requestTimeoutMs: number;
   failFast: boolean;
   maxMessageBytes: number;
+  logBatchSize: number;
+  logFlushIntervalMs: number;
+  logQueueMax: number;
+  logCaptureNestLogger: boolean;
 }

@@ -3,12 +3,20 @@ import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interf
 import type { BoundHandler, ExecutorDefinition } from '../discovery/executor-definition.js';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
 import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-job-instrumentation.js';
+import { formatThrowable } from '../logging/log-format.js';
+import { LogReporter } from '../logging/log-reporter.js';
 import { TaskType } from '../protocol/enums.js';
 import type { DispatchJobRequest, DispatchJobResultRequest, StopJobRequest } from '../protocol/payloads.js';
 import { MapTaskReporter } from '../reporting/map-task-reporter.js';
 import { ResultReporter } from '../reporting/result-reporter.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
-import { SHUTTING_DOWN, UNKNOWN_EXECUTOR, WRONG_EXECUTOR_KIND } from '../snail-job.messages.js';
+import {
+  SHUTTING_DOWN,
+  TASK_FAILED_LINE,
+  TASK_RETRY_LINE,
+  UNKNOWN_EXECUTOR,
+  WRONG_EXECUTOR_KIND,
+} from '../snail-job.messages.js';
 import type { InboundReply } from '../transport/snail-job.transport.js';
 import type { AbortReason } from './abort-reasons.js';
 import { buildArgs, mapTaskName, stageOf } from './args-factory.js';
@@ -43,6 +51,7 @@ export class TaskRunner {
     private readonly reporter: ResultReporter,
     private readonly mapReporter: MapTaskReporter,
     private readonly instrumentation: SnailJobInstrumentation,
+    private readonly logs: LogReporter,
   ) {}
 
   /** `/job/dispatch/v1`: validate, de-duplicate, route, queue; answer at once. */
@@ -165,11 +174,15 @@ export class TaskRunner {
       }
       return this.mapReporter.doMap(task.request, a, items, next);
     });
+    const log = this.logs.openTask(task.request, task.executorName, task.handler);
+    const retryCount = task.request.retryCount ?? 0;
+    if (retryCount > 0) log.write('INFO', TASK_RETRY_LINE(retryCount));
     const context = {
       request: task.request,
       executorName: task.executorName,
       className: task.handler.className,
       methodName: task.handler.methodName,
+      log,
     };
     let outcome: { value: unknown } | { error: unknown };
     try {
@@ -177,6 +190,7 @@ export class TaskRunner {
     } catch (error) {
       outcome = { error };
     }
+    this.logs.taskEnded();
     const durationMs = performance.now() - task.startedAt;
     if ((task.state as TaskExecution['state']) === 'aborted') {
       this.abandoned.delete(task);
@@ -187,6 +201,12 @@ export class TaskRunner {
     const wire = toWireExecuteResult(result);
     this.instrumentation.taskEnded(task.executorName, wire.status === 1 ? 'success' : 'failure', durationMs);
     if ('error' in outcome) {
+      const error = outcome.error;
+      log.write(
+        'ERROR',
+        TASK_FAILED_LINE(String(task.request.taskBatchId)),
+        error instanceof Error ? formatThrowable(error) : String(error),
+      );
       this.logger.warn(`Task ${String(task.request.taskId)} (${task.executorName}) failed: ${wire.message}`);
     }
     // The report is queued before the slot is released, so a local child queued behind this parent

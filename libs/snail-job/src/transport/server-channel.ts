@@ -70,11 +70,20 @@ export class ServerChannel implements OnApplicationShutdown {
     args: readonly unknown[] | null,
     opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
   ): Promise<WireResult> {
+    return this.callWithBody(uri, encodeBody(args), opts);
+  }
+
+  /** Like {@link call}, with the envelope `body` already encoded (JSON array text, e.g. a log batch). */
+  callWithBody(
+    uri: string,
+    body: string,
+    opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<WireResult> {
     const client = this.ensureClient();
     const request: WireRequest = {
       reqId: String(this.reqId++),
       metadata: { uri, headers: this.headers(opts.headers) },
-      body: encodeBody(args),
+      body,
     };
     const deadline = Date.now() + (opts.timeoutMs ?? this.options.requestTimeoutMs);
     return new Promise<WireResult>((resolve, reject) => {
