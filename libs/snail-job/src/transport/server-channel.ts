@@ -112,7 +112,6 @@ export class ServerChannel implements OnApplicationShutdown {
         'grpc.max_reconnect_backoff_ms': 5_000,
         'grpc.enable_retries': 1,
       }) as unknown as UnaryClient;
-      this.logger.debug?.(`Channel to SnailJob server ${target} opened`);
     }
     return this.client;
   }
