@@ -23,7 +23,7 @@ interface ExecutorSeries {
 type UriSeries = readonly [CounterCell, CounterCell];
 
 /**
- * Records the runtime's instrumentation hooks as Prometheus metrics (see `docs/metrics-health.md`). Label
+ * Records the runtime's instrumentation hooks as Prometheus metrics (see the README). Label
  * values are bounded: executors are registered names or `(unknown)`, URIs are protocol paths or `other`.
  * Hooks only update numbers (counters are {@link CounterCell}s, gauges are fields); prom-client sees them at
  * scrape time. The duration histogram, once per task, is observed directly.

@@ -8,7 +8,7 @@ export const EXECUTION_DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600,
 ];
 
-/** Name, type, labels and help of every SnailJob metric; `docs/metrics-health.md` documents the same list. */
+/** Name, type, labels and help of every SnailJob metric; the README documents the same list. */
 export const METRIC_DEFINITIONS = {
   executionDuration: {
     name: 'job_task_client_execution_duration',
