@@ -1,17 +1,9 @@
 import { startDevServer, type DevServer, type DevServerOptions } from '../../apps/dev-server/src/index.js';
+import { TEST_OPTIONS } from '../../apps/dev-server/test/harness.js';
 
 /** A dev server on ephemeral 127.0.0.1 ports with fast registration sweeps. */
 export function startTestDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  return startDevServer({
-    grpcHost: '127.0.0.1',
-    grpcPort: 0,
-    httpHost: '127.0.0.1',
-    httpPort: 0,
-    sweepIntervalMs: 20,
-    livenessIntervalMs: 200,
-    logger: false,
-    ...options,
-  });
+  return startDevServer({ ...TEST_OPTIONS, ...options });
 }
 
 /** Parsed bodies of the requests the dev server received on `uri` (first argument of each). */
