@@ -2,13 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { resolveOptions } from './config/resolve-options.js';
 import type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
+import { EventLoopMonitor } from './diagnostics/event-loop-monitor.js';
 import { ExecutorRegistry } from './discovery/executor.registry.js';
 import { SnailJobExplorer } from './discovery/snail-job.explorer.js';
 import { TaskRunner } from './execution/task-runner.js';
 import { SnailJobInstrumentation } from './instrument/snail-job-instrumentation.js';
 import { Registrar } from './registration/registrar.js';
 import { MapTaskReporter } from './reporting/map-task-reporter.js';
+import { ResultOutbox } from './reporting/outbox.js';
 import { ResultReporter } from './reporting/result-reporter.js';
+import { ShutdownFlushRegistry } from './reporting/shutdown-flush.registry.js';
 import { SNAIL_JOB_OPTIONS } from './snail-job.constants.js';
 import { SnailJobLifecycle } from './snail-job.lifecycle.js';
 import {
@@ -39,10 +42,13 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     SnailJobExplorer,
     ServerChannel,
     SnailJobTransport,
+    ResultOutbox,
     ResultReporter,
+    ShutdownFlushRegistry,
     MapTaskReporter,
     TaskRunner,
     Registrar,
+    EventLoopMonitor,
     SnailJobLifecycle,
   ],
   exports: [SNAIL_JOB_OPTIONS, ExecutorRegistry, TaskRunner, Registrar, SnailJobTransport],
