@@ -48,7 +48,11 @@ export const AT_CAPACITY = (
   }). Dispatch it to another node, or raise the limits.`;
 
 export const SHUTDOWN_DRAINING = (handedBack: number, running: number, graceMs: number) =>
-  `Shutting down: ${handedBack} task(s) not started yet were handed back to the server (reported as failed); waiting up to ${graceMs} ms for ${running} running task(s).`;
+  `Shutting down: waiting up to ${graceMs} ms for ${running} running task(s)${
+    handedBack > 0
+      ? `; ${handedBack} task(s) not started yet were handed back to the server (reported as failed)`
+      : ''
+  }.`;
 
 export const SHUTDOWN_ABORTED = (running: number, graceMs: number) =>
   `Shutdown grace period of ${graceMs} ms (shutdownGraceMs, env SNAIL_SHUTDOWN_GRACE_MS) is over: aborted ${running} running task(s) with reason "shutdown" and reported them as failed so the server can retry them elsewhere.`;
