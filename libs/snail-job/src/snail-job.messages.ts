@@ -1,5 +1,8 @@
 /** Every user-facing message of the library, as small functions. */
 
+/** A value quoted in a message, cut to `max` characters (inbound data can be megabytes long). */
+const clip = (value: string, max = 120) => (value.length > max ? `${value.slice(0, max)}…` : value);
+
 export const DUPLICATE_EXECUTOR = (name: string, first: string, second: string) =>
   `Duplicate SnailJob executor "${name}": declared by ${first} and by ${second}. Executor names must be unique per app.`;
 
@@ -13,7 +16,7 @@ export const NOT_SINGLETON = (where: string) =>
   `SnailJob executor ${where} must live in a singleton provider (request- or transient-scoped providers cannot be dispatched to).`;
 
 export const UNKNOWN_EXECUTOR = (name: string, registered: readonly string[], closest: string | undefined) =>
-  `Executor configuration is incorrect: executor "${name}" is not registered on this client; registered executors: ${
+  `Executor configuration is incorrect: executor "${clip(name)}" is not registered on this client; registered executors: ${
     registered.length ? registered.join(', ') : '(none)'
   }.${closest ? ` Did you mean "${closest}"?` : ''}`;
 
