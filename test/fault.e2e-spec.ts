@@ -112,6 +112,30 @@ describe('faults', () => {
     expect(app.get(ResultReporter).stats()).toMatchObject({ delivered: 20, dropped: 0, pending: 0 });
   });
 
+  it('reports rejected for a wrong token are kept (not given up) and delivered once the token is accepted', async () => {
+    const server = await new RawServer().start();
+    cleanup.push(() => server.close());
+    let tokenFixed = false;
+    server.respond = (r) =>
+      r.uri === '/report/dispatch/result' && !tokenFixed
+        ? {
+            status: 0,
+            message: 'Token authentication failed. [namespace:ns groupName:g token:t]',
+            data: 'null',
+          }
+        : undefined;
+    const app = await startClientApp(clientOptions(server.port), [WorkJobs]);
+    cleanup.push(() => app.close());
+    const caller = new RawCaller(app.get(SnailJobTransport).port);
+    cleanup.push(() => caller.close());
+    await dispatchAll(caller, 3);
+    await sleep(1_000); // handled like an outage: paused with backoff, never counted as refusals
+    expect(app.get(ResultReporter).stats()).toMatchObject({ delivered: 0, dropped: 0, pending: 3 });
+    tokenFixed = true;
+    await waitUntil(() => app.get(ResultReporter).stats().delivered === 3, 8_000, 'three delivered');
+    expect(app.get(ResultReporter).stats()).toMatchObject({ dropped: 0, pending: 0 });
+  });
+
   it('a report whose reply times out is sent again (at-least-once): the server may see it twice', async () => {
     const server = await new RawServer().start();
     cleanup.push(() => server.close());

@@ -49,7 +49,11 @@ describe('server outages', () => {
     cleanup.push(() => server.close());
     const up = Date.now();
     await server.waitFor('/beat', 1, 2_000);
-    expect(Date.now() - up).toBeLessThanOrEqual(500 + 150);
+    const registeredIn = Date.now() - up;
+    console.info(
+      `[outage] first heartbeat ${registeredIn} ms after the server appeared (heartbeat period 500 ms)`,
+    );
+    expect(registeredIn).toBeLessThanOrEqual(500 + 150);
     await server.waitFor('/register/job/executors');
     expect(logs.find('log', /Registered with SnailJob server .* after \d+ s/)).toHaveLength(1);
 

@@ -41,12 +41,14 @@ const MAX_IN_FLIGHT = 64;
 const MAX_QUEUED = 100_000;
 /** A report the server keeps refusing (status 0) is given up after this many tries. */
 const MAX_REFUSALS = 10;
+/** The server's answer when the group token is wrong (spec §2.3). */
+const TOKEN_REJECTED = /Token authentication failed/i;
 
 /**
  * Delivers result reports to `/report/dispatch/result`.
  *
  * - A report confirmed by the server (status 1) is never sent again; one refused with status 0 is retried alone,
- *   with backoff, at most {@link MAX_REFUSALS} times.
+ *   with backoff, at most {@link MAX_REFUSALS} times (a token rejection is treated like an outage instead).
  * - A call without a reply pauses the queue with exponential backoff and puts the report back at the head; while
  *   the server is away one report probes at a time, and everything resumes as soon as any call to the server
  *   succeeds again (heartbeat included). A call that may have reached the server (timeout, dropped connection)
@@ -203,6 +205,9 @@ export class ResultReporter {
           this.counters.delivered++;
           this.outbox.ack(p.outboxId);
           this.settle(p);
+        } else if (TOKEN_REJECTED.test(reply.message)) {
+          // A configuration problem, not a bad report: keep it (like an outage) until the token is fixed.
+          this.unavailable(p, new Error(reply.message));
         } else {
           this.refused(p, reply.message);
         }
