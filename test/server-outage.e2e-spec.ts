@@ -53,7 +53,7 @@ describe('server outages', () => {
     console.info(
       `[outage] first heartbeat ${registeredIn} ms after the server appeared (heartbeat period 500 ms)`,
     );
-    expect(registeredIn).toBeLessThanOrEqual(500 + 150);
+    expect(registeredIn).toBeLessThanOrEqual(500 + 400); // slack for a loaded CI machine
     await server.waitFor('/register/job/executors');
     expect(logs.find('log', /Registered with SnailJob server .* after \d+ s/)).toHaveLength(1);
 

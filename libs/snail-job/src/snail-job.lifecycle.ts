@@ -57,7 +57,12 @@ export class SnailJobLifecycle
       this.registrar.applyConfig(args[0] as ConfigRequest | undefined);
       return { status: 1, data: null };
     });
-    await this.transport.start();
+    try {
+      await this.transport.start();
+    } catch (error) {
+      this.reporter.close(); // releases the outbox lock
+      throw error;
+    }
     this.started = true;
     this.monitor.start();
     if (!this.options.failFast) {
