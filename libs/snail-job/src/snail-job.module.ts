@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { resolveOptions } from './config/resolve-options.js';
 import type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
+import { EventLoopMonitor } from './diagnostics/event-loop-monitor.js';
 import { ExecutorRegistry } from './discovery/executor.registry.js';
 import { SnailJobExplorer } from './discovery/snail-job.explorer.js';
 import { TaskRunner } from './execution/task-runner.js';
@@ -15,7 +16,9 @@ import { LogReporter } from './logging/log-reporter.js';
 import { NestLoggerCapture } from './logging/nest-logger-capture.js';
 import { Registrar } from './registration/registrar.js';
 import { MapTaskReporter } from './reporting/map-task-reporter.js';
+import { ResultOutbox } from './reporting/outbox.js';
 import { ResultReporter } from './reporting/result-reporter.js';
+import { ShutdownFlushRegistry } from './reporting/shutdown-flush.registry.js';
 import { SNAIL_JOB_OPTIONS } from './snail-job.constants.js';
 import { SnailJobLifecycle } from './snail-job.lifecycle.js';
 import {
@@ -47,12 +50,15 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     SnailJobExplorer,
     ServerChannel,
     SnailJobTransport,
+    ResultOutbox,
     ResultReporter,
+    ShutdownFlushRegistry,
     MapTaskReporter,
     LogReporter,
     NestLoggerCapture,
     TaskRunner,
     Registrar,
+    EventLoopMonitor,
     SnailJobLifecycle,
     SnailJobHealthIndicator,
     SnailJobHealthRoute,

@@ -107,6 +107,14 @@ describe('resolveOptions', () => {
     [{}, { SNAIL_LOG_FLUSH_INTERVAL_MS: '5s' }, 'SNAIL_LOG_FLUSH_INTERVAL_MS="5s"'],
     [{ logQueueMax: 0 }, {}, 'options.logQueueMax=0'],
     [{}, { SNAIL_LOG_CAPTURE_NEST_LOGGER: 'sometimes' }, 'SNAIL_LOG_CAPTURE_NEST_LOGGER="sometimes"'],
+    [{}, { SNAIL_MAX_CONCURRENT_TASKS: '0' }, 'SNAIL_MAX_CONCURRENT_TASKS="0"'],
+    [{}, { SNAIL_MAX_CONCURRENT_PER_EXECUTOR: 'a:0' }, 'SNAIL_MAX_CONCURRENT_PER_EXECUTOR.a="0"'],
+    [{}, { SNAIL_MAX_CONCURRENT_PER_EXECUTOR: 'abc' }, 'SNAIL_MAX_CONCURRENT_PER_EXECUTOR="abc"'],
+    [{ maxConcurrentPerExecutor: { a: 1.5 } }, {}, 'options.maxConcurrentPerExecutor.a=1.5'],
+    [{}, { SNAIL_MAX_QUEUED_TASKS: '-1' }, 'SNAIL_MAX_QUEUED_TASKS="-1"'],
+    [{}, { SNAIL_SHUTDOWN_GRACE_MS: '30s' }, 'SNAIL_SHUTDOWN_GRACE_MS="30s"'],
+    [{}, { SNAIL_EVENT_LOOP_STALL_MS: 'x' }, 'SNAIL_EVENT_LOOP_STALL_MS="x"'],
+    [{ outboxDir: '' }, {}, 'options.outboxDir=""'],
   ])('fails with one clear message naming the source and value (%j %j)', (options, env, message) => {
     let error: unknown;
     try {
@@ -126,5 +134,52 @@ describe('resolveOptions', () => {
       resolveOptions({ heartbeatIntervalMs: 100, heartbeatExpiryMs: 300 }, { SNAIL_HEARTBEAT_EXPIRY_MS: '9' })
         .heartbeatExpiryMs,
     ).toBe(300);
+  });
+
+  describe('reliability options', () => {
+    it('has production-safe defaults', () => {
+      const o = resolveOptions({}, {});
+      expect(o.maxConcurrentTasks).toBe(256);
+      expect(o.maxConcurrentPerExecutor).toEqual({ others: undefined, byExecutor: {} });
+      expect(o.maxQueuedTasks).toBe(10_000);
+      expect(o.shutdownGraceMs).toBe(30_000);
+      expect(o.eventLoopStallMs).toBe(1_000);
+      expect(o.outboxDir).toBeUndefined();
+    });
+
+    it('reads their SNAIL_* variables', () => {
+      const o = resolveOptions(
+        {},
+        {
+          SNAIL_MAX_CONCURRENT_TASKS: '32',
+          SNAIL_MAX_CONCURRENT_PER_EXECUTOR: 'dailyReport:2, *:8',
+          SNAIL_MAX_QUEUED_TASKS: '0',
+          SNAIL_SHUTDOWN_GRACE_MS: '5000',
+          SNAIL_EVENT_LOOP_STALL_MS: '0',
+          SNAIL_OUTBOX_DIR: '/var/lib/app/outbox',
+        },
+      );
+      expect(o.maxConcurrentTasks).toBe(32);
+      expect(o.maxConcurrentPerExecutor).toEqual({ others: 8, byExecutor: { dailyReport: 2 } });
+      expect(o.maxQueuedTasks).toBe(0);
+      expect(o.shutdownGraceMs).toBe(5_000);
+      expect(o.eventLoopStallMs).toBe(0);
+      expect(o.outboxDir).toBe('/var/lib/app/outbox');
+    });
+
+    it('accepts a per-executor cap as one number or a map, and the outbox as false', () => {
+      expect(resolveOptions({}, { SNAIL_MAX_CONCURRENT_PER_EXECUTOR: '4' }).maxConcurrentPerExecutor).toEqual(
+        {
+          others: 4,
+          byExecutor: {},
+        },
+      );
+      expect(resolveOptions({ maxConcurrentPerExecutor: 3 }, {}).maxConcurrentPerExecutor.others).toBe(3);
+      expect(
+        resolveOptions({ maxConcurrentPerExecutor: { a: 1, '*': 5 } }, {}).maxConcurrentPerExecutor,
+      ).toEqual({ others: 5, byExecutor: { a: 1 } });
+      expect(resolveOptions({ outboxDir: false }, { SNAIL_OUTBOX_DIR: '/x' }).outboxDir).toBeUndefined();
+      expect(resolveOptions({}, { SNAIL_OUTBOX_DIR: 'false' }).outboxDir).toBeUndefined();
+    });
   });
 });

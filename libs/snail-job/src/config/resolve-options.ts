@@ -1,6 +1,7 @@
 import { DEFAULT_NAMESPACE, DEMO_GROUP, DEMO_TOKEN } from '../protocol/headers.js';
 import { SnailJobConfigError } from '../errors/snail-job-config.error.js';
 import { detectHostAddress } from './host-address.js';
+import { directory, perExecutorLimits } from './reliability-option-parsers.js';
 import type { ResolvedSnailJobOptions, SnailJobModuleOptions } from './snail-job-options.interface.js';
 
 type Env = Record<string, string | undefined>;
@@ -85,6 +86,34 @@ export function resolveOptions(
       pick(options.logCaptureNestLogger, 'logCaptureNestLogger', 'SNAIL_LOG_CAPTURE_NEST_LOGGER'),
       false,
     ),
+    maxConcurrentTasks: integer(
+      pick(options.maxConcurrentTasks, 'maxConcurrentTasks', 'SNAIL_MAX_CONCURRENT_TASKS'),
+      256,
+      1,
+      100_000,
+    ),
+    maxConcurrentPerExecutor: perExecutorLimits(
+      pick(options.maxConcurrentPerExecutor, 'maxConcurrentPerExecutor', 'SNAIL_MAX_CONCURRENT_PER_EXECUTOR'),
+    ),
+    maxQueuedTasks: integer(
+      pick(options.maxQueuedTasks, 'maxQueuedTasks', 'SNAIL_MAX_QUEUED_TASKS'),
+      10_000,
+      0,
+      1_000_000,
+    ),
+    shutdownGraceMs: integer(
+      pick(options.shutdownGraceMs, 'shutdownGraceMs', 'SNAIL_SHUTDOWN_GRACE_MS'),
+      30_000,
+      0,
+      3_600_000,
+    ),
+    eventLoopStallMs: integer(
+      pick(options.eventLoopStallMs, 'eventLoopStallMs', 'SNAIL_EVENT_LOOP_STALL_MS'),
+      1_000,
+      0,
+      600_000,
+    ),
+    outboxDir: directory(pick(options.outboxDir, 'outboxDir', 'SNAIL_OUTBOX_DIR')),
   };
 }
 

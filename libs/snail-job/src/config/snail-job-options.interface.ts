@@ -65,6 +65,48 @@ export interface SnailJobModuleOptions {
    * unchanged). @default false (env SNAIL_LOG_CAPTURE_NEST_LOGGER)
    */
   logCaptureNestLogger?: boolean;
+
+  // Reliability (see docs/reliability-security.md)
+  /**
+   * Most tasks running at once in this process, all executors together; more wait in the queue.
+   * @default 256 (env SNAIL_MAX_CONCURRENT_TASKS)
+   */
+  maxConcurrentTasks?: number;
+  /**
+   * Most tasks of one executor running at once: a number for every executor, or a map
+   * `{ executorName: n }` (key `'*'` for the others). Unset means only `maxConcurrentTasks` applies.
+   * @default undefined (env SNAIL_MAX_CONCURRENT_PER_EXECUTOR as `8` or `dailyReport:2,*:16`)
+   */
+  maxConcurrentPerExecutor?: number | Record<string, number>;
+  /**
+   * Most accepted tasks waiting for a slot (their batch's `parallelNum`, or the caps above); beyond it a
+   * dispatch is refused so the server can run it elsewhere. @default 10000 (env SNAIL_MAX_QUEUED_TASKS)
+   */
+  maxQueuedTasks?: number;
+  /**
+   * On shutdown, how long running tasks may finish before they are aborted (reason `shutdown`) and reported
+   * as failed. @default 30000 (env SNAIL_SHUTDOWN_GRACE_MS)
+   */
+  shutdownGraceMs?: number;
+  /**
+   * Warn when the event loop is blocked this long (a CPU-bound handler); 0 disables the check.
+   * @default 1000 (env SNAIL_EVENT_LOOP_STALL_MS)
+   */
+  eventLoopStallMs?: number;
+  /**
+   * Directory of the on-disk result outbox: reports are written there before they are sent and re-sent at the
+   * next start if the process died first. `false` keeps reports in memory only.
+   * @default false (env SNAIL_OUTBOX_DIR)
+   */
+  outboxDir?: string | false;
+}
+
+/** Per-executor caps after resolution: `byExecutor` first, then `others`, else uncapped. */
+export interface PerExecutorLimits {
+  /** Cap of executors not named in `byExecutor` (undefined: no cap). */
+  others: number | undefined;
+  /** Caps by executor name. */
+  byExecutor: Record<string, number>;
 }
 
 /** Options after defaults, environment and validation were applied. */
@@ -87,4 +129,11 @@ export interface ResolvedSnailJobOptions {
   logFlushIntervalMs: number;
   logQueueMax: number;
   logCaptureNestLogger: boolean;
+  maxConcurrentTasks: number;
+  maxConcurrentPerExecutor: PerExecutorLimits;
+  maxQueuedTasks: number;
+  shutdownGraceMs: number;
+  eventLoopStallMs: number;
+  /** Absolute or cwd-relative directory, or undefined when the outbox is off. */
+  outboxDir: string | undefined;
 }
