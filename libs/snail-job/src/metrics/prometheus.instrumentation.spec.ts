@@ -48,6 +48,20 @@ describe('PrometheusInstrumentation', () => {
     ]);
   });
 
+  it('counts event-loop stalls by the executor that was running, with bounded labels', async () => {
+    const metrics = make('cpuHeavy');
+    metrics.eventLoopStall('cpuHeavy', 1200);
+    metrics.eventLoopStall('cpuHeavy', 3000);
+    metrics.eventLoopStall('(none)', 1100);
+    metrics.eventLoopStall('not-registered', 1500);
+    const stalls = (await values('snail_job_event_loop_stalls_total')).filter((v) => v.value > 0);
+    expect(stalls.map((v) => [v.labels.executor, v.value]).sort()).toEqual([
+      ['(none)', 1],
+      ['(unknown)', 1],
+      ['cpuHeavy', 2],
+    ]);
+  });
+
   it('keeps URI labels bounded: anything outside the protocol is "other"', async () => {
     const metrics = make();
     metrics.inboundCall('/job/dispatch/v1', 1);

@@ -1,3 +1,4 @@
+import { NO_TASK } from '../diagnostics/event-loop-monitor.js';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Histogram } from 'prom-client';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
@@ -44,6 +45,7 @@ export class PrometheusInstrumentation
   private readonly inbound = new Map<string, UriSeries>();
   private readonly outbound = new Map<string, UriSeries>();
   private readonly retries: CounterCell;
+  private readonly stalls = new Map<string, CounterCell>();
   private readonly logSent: CounterCell;
   private readonly logDropped: CounterCell;
 
@@ -114,6 +116,16 @@ export class PrometheusInstrumentation
 
   override heartbeat(ok: boolean, at: number): void {
     if (ok) this.lastBeatOkAt = at;
+  }
+
+  override eventLoopStall(executor: string, _ms: number): void {
+    const label = executor === NO_TASK ? NO_TASK : this.executorLabel(executor);
+    let cell = this.stalls.get(label);
+    if (!cell) {
+      cell = this.cell(this.metrics.eventLoopStalls.labels(label));
+      this.stalls.set(label, cell);
+    }
+    cell.inc();
   }
 
   override logEntries(sent: number, dropped: number): void {

@@ -20,7 +20,7 @@ export const METRIC_DEFINITIONS = {
     name: 'job_dispatch_result_error_total',
     type: 'counter',
     labelNames: ['executor', 'reason'],
-    help: 'Dispatches the client refused, by reason (unknown_executor, misconfigured, invalid, shutdown).',
+    help: 'Dispatches the client refused, by reason (unknown_executor, misconfigured, invalid, shutdown, queue_full).',
   },
   inboundRequests: {
     name: 'rpc_request_total',
@@ -64,6 +64,12 @@ export const METRIC_DEFINITIONS = {
     labelNames: ['outcome'],
     help: 'Remote log entries sent to the server or dropped (outcome: sent, dropped).',
   },
+  eventLoopStalls: {
+    name: 'snail_job_event_loop_stalls_total',
+    type: 'counter',
+    labelNames: ['executor'],
+    help: 'Event-loop stalls of at least eventLoopStallMs, by executor running at the time ("(none)" if idle).',
+  },
   heartbeatAge: {
     name: 'snail_job_heartbeat_age_seconds',
     type: 'gauge',
@@ -83,6 +89,7 @@ export interface SnailJobMetrics {
   outboundRequests: Counter<Labels<'outboundRequests'>>;
   reportRetries: Counter;
   logEntries: Counter<Labels<'logEntries'>>;
+  eventLoopStalls: Counter<Labels<'eventLoopStalls'>>;
 }
 
 const logger = new Logger('SnailJob');
@@ -130,6 +137,7 @@ export function snailJobMetrics(registry: Registry = register): SnailJobMetrics 
     outboundRequests: counter(d.outboundRequests),
     reportRetries: counter(d.reportRetries),
     logEntries: counter(d.logEntries),
+    eventLoopStalls: counter(d.eventLoopStalls),
   };
 }
 
