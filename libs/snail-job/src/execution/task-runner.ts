@@ -1,17 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
-import type { BoundHandler, ExecutorDefinition } from '../discovery/executor-definition.js';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
 import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-job-instrumentation.js';
 import { formatThrowable } from '../logging/log-format.js';
 import { LogReporter } from '../logging/log-reporter.js';
 import { TaskType } from '../protocol/enums.js';
-import type {
-  DispatchJobRequest,
-  DispatchJobResultRequest,
-  StopJobRequest,
-  WireExecuteResult,
-} from '../protocol/payloads.js';
+import type { DispatchJobRequest, DispatchJobResultRequest, StopJobRequest } from '../protocol/payloads.js';
 import { MapTaskReporter } from '../reporting/map-task-reporter.js';
 import { ResultReporter } from '../reporting/result-reporter.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
@@ -23,18 +17,18 @@ import {
   TASK_FAILED_LINE,
   TASK_RETRY_LINE,
   UNKNOWN_EXECUTOR,
-  WRONG_EXECUTOR_KIND,
 } from '../snail-job.messages.js';
 import type { InboundReply } from '../transport/snail-job.transport.js';
 import { RecentTasks } from '../diagnostics/recent-tasks.js';
 import type { AbortReason } from './abort-reasons.js';
 import { AdmissionControl } from './admission-control.js';
-import { buildArgs, mapTaskName, stageOf } from './args-factory.js';
+import { buildArgs } from './args-factory.js';
 import { BoundedSet } from './bounded-set.js';
 import { deliveryKey, validateDispatch } from './dispatch-request.js';
 import { ExecuteResult } from './execute-result.js';
 import type { JobArgs } from './job-args.js';
-import { buildResultReport, toExecuteResult, toWireExecuteResult } from './result-mapping.js';
+import { resolveHandler } from './handler-resolution.js';
+import { buildResultReport, resultReport, toExecuteResult, toWireExecuteResult } from './result-mapping.js';
 import { taskContextStorage } from './task-context.js';
 import { BatchState, TaskExecution } from './task-execution.js';
 
@@ -326,7 +320,7 @@ export class TaskRunner {
     }
     // The report is queued before the slot is released, so a local child queued behind this parent
     // can never report first.
-    this.report(task, batch, resultReport(task, wire, args));
+    this.report(task, batch, resultReport(task.request, wire, args));
     this.release(task, batch);
   }
 
@@ -443,48 +437,4 @@ export class TaskRunner {
   private reportConcurrency(): void {
     this.instrumentation.concurrency(this.running, this.queued, this.batches.size);
   }
-}
-
-/** The result report of a task; a workflow context that cannot be serialised turns it into a clear failure. */
-function resultReport(
-  task: TaskExecution,
-  wire: WireExecuteResult,
-  args: JobArgs | undefined,
-): DispatchJobResultRequest {
-  try {
-    return buildResultReport(task.request, wire, args?.changedWfContext);
-  } catch (e) {
-    const message = `Task workflow context is not JSON-serialisable (${(e as Error).message}); append plain data with args.appendContext().`;
-    return buildResultReport(task.request, { status: 0, message }, undefined);
-  }
-}
-
-/** The handler for a dispatch, or a refusal message naming the fix. */
-function resolveHandler(executor: ExecutorDefinition, request: DispatchJobRequest): BoundHandler | string {
-  const stage = stageOf(request);
-  if (executor.kind === 'plain') {
-    return stage === 'plain'
-      ? executor.handler
-      : WRONG_EXECUTOR_KIND(executor.name, request.taskType, 'plain');
-  }
-  if (stage === 'plain') return WRONG_EXECUTOR_KIND(executor.name, request.taskType, 'map');
-  if (stage === 'map') {
-    const name = mapTaskName(request);
-    return (
-      executor.mapTasks.get(name) ??
-      `MapTask execution method not found: map executor "${executor.name}" (class ${executor.className}) has no ${
-        name === 'ROOT_MAP' ? '@MapTask()' : `@MapTask('${name}')`
-      } method for task "${name}". Add one.`
-    );
-  }
-  if (stage === 'reduce') {
-    return (
-      executor.reduce ??
-      `Map-reduce executor "${executor.name}" (class ${executor.className}) has no @ReduceTask() method for mrStage 2. Add one.`
-    );
-  }
-  return (
-    executor.merge ??
-    `Map-reduce executor "${executor.name}" (class ${executor.className}) has no @MergeTask() method for mrStage 3. Add one.`
-  );
 }
