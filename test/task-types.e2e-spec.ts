@@ -1,6 +1,6 @@
 import { Injectable, type INestApplication, type Type } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SnailJob, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
+import { SnailJob, SnailJobLog, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
 import { clientOptions, startClientApp } from './support/client-app.js';
 import { receivedBodies, startTestDevServer, type DevServer } from './support/dev-server.js';
 
@@ -11,7 +11,10 @@ function jobsFor(app: string): Type<unknown> {
   @Injectable()
   class Jobs {
     @SnailJob('whoAmI')
-    who(args: JobArgs) {
+    async who(args: JobArgs) {
+      SnailJobLog.REMOTE.info('hello %s from %s', args.jobParams, app);
+      await new Promise((r) => setTimeout(r, 5));
+      SnailJobLog.REMOTE.warn('after await', new Error('shown as throwable'));
       return { app, params: args.jobParams ?? null };
     }
 
@@ -72,6 +75,17 @@ describe('cluster, broadcast, sharding, stop and timeout through the dev server'
     expect(batch.statusName).toBe('SUCCESS');
     expect(batch.tasks).toHaveLength(1);
     expect(JSON.parse(batch.tasks[0].result)).toMatchObject({ params: 'hello' });
+    // the task's remote log lines reach the dev server, stored under the task with its ids
+    const taskId = batch.tasks[0].id;
+    await waitUntil(async () => (await server.logs(taskId)).length >= 2);
+    const logs = await server.logs(taskId);
+    expect(logs.map((l) => [l.fields.level, l.fields.message])).toEqual([
+      ['INFO', expect.stringMatching(/^hello hello from [AB]$/)],
+      ['WARN', 'after await'],
+    ]);
+    expect(logs[1].fields.throwable).toMatch(/^Error: shown as throwable\n\tat /);
+    expect(String(logs[0].taskBatchId)).toBe(String(taskBatchId));
+    expect(Number(logs[0].fields.time_stamp)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('broadcasts to every node', async () => {
