@@ -61,6 +61,8 @@ describe('cluster, broadcast, sharding, stop and timeout through the dev server'
       expect(n.labels).toEqual({ state: 'up' });
       expect(n.extAttrs.executorType).toBe('1');
     }
+    // executors are registered right after the first accepted beat, so they may trail the node by a moment
+    await waitUntil(async () => (await server.executors()).length >= 3);
     const executors = (await server.executors()).map((e) => e.executorInfo).sort();
     expect(executors).toEqual(['shard', 'waits', 'whoAmI']);
   });
