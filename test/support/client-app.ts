@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { Module, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SnailJobModule, type SnailJobModuleOptions } from 'nestjs-snail-job';
 
@@ -14,14 +14,27 @@ export function clientOptions(serverPort: number, extra: SnailJobModuleOptions =
   };
 }
 
-/** Boots a Nest app importing SnailJobModule with `options` and the given executor providers. */
+/**
+ * Boots a Nest app importing SnailJobModule with `options` and the given executor providers (silent unless a
+ * `logger` is given, e.g. a LogCapture).
+ */
 export async function startClientApp(
   options: SnailJobModuleOptions,
   providers: Type<unknown>[],
+  logger: LoggerService | false = false,
+): Promise<INestApplication> {
+  const app = await createClientApp(options, providers, logger);
+  await app.init();
+  return app;
+}
+
+/** Like {@link startClientApp} without `init()`, for tests that expect the start to fail. */
+export async function createClientApp(
+  options: SnailJobModuleOptions,
+  providers: Type<unknown>[],
+  logger: LoggerService | false = false,
 ): Promise<INestApplication> {
   @Module({ imports: [SnailJobModule.forRoot(options)], providers })
   class TestClientModule {}
-  const app = await NestFactory.create(TestClientModule, { logger: false, abortOnError: false });
-  await app.init();
-  return app;
+  return NestFactory.create(TestClientModule, { logger, abortOnError: false });
 }

@@ -80,6 +80,18 @@ export class RawServer {
     return this.calls(uri);
   }
 
+  /** Reports received so far, one parsed body argument each. */
+  reports(): Record<string, unknown>[] {
+    return this.calls('/report/dispatch/result').map(
+      (r) => (JSON.parse(r.body) as Record<string, unknown>[])[0],
+    );
+  }
+
+  /** Stops abruptly, like a killed process: open connections are reset, calls in flight get no reply. */
+  kill(): void {
+    this.server.forceShutdown();
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.tryShutdown(() => resolve());

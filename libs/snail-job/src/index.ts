@@ -10,4 +10,7 @@ export type { SnailId } from './protocol/payloads.js';
 export { SnailJobConfigError } from './errors/snail-job-config.error.js';
 export { SnailJobDefinitionError } from './errors/snail-job-definition.error.js';
 export { MapTaskError } from './reporting/map-task-reporter.js';
+export { SnailJobLog, type SnailJobLogger } from './logging/snail-job-log.js';
 export { SnailJobTransport } from './transport/snail-job.transport.js';
+export { SnailJobHealthIndicator } from './health/snail-job.health-indicator.js';
+export type { SnailJobHealthDetails } from './health/snail-job.health-indicator.js';

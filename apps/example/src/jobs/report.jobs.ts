@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ExecuteResult, SnailJob, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
+import { ExecuteResult, SnailJob, SnailJobLog, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
 
 /** Plain executors: cluster, broadcast, sharding and workflow nodes. */
 @Injectable()
@@ -11,6 +11,7 @@ export class ReportJobs {
   hello(args: JobArgs) {
     const name = args.jobParams?.trim() || 'world';
     this.logger.log(`helloJob task ${String(args.taskId)}: hello, ${name}`);
+    SnailJobLog.REMOTE.info('greeting %s from pid %d', name, process.pid);
     return ExecuteResult.success(`hello, ${name}`);
   }
 
@@ -21,6 +22,7 @@ export class ReportJobs {
     for (let i = 1; i <= steps; i++) {
       if (args.signal.aborted)
         return ExecuteResult.failure({ step: i }, `stopped (${String(args.signal.reason)})`);
+      SnailJobLog.REMOTE.info('step %d of %d', i, steps); // shown live in the console's task log
       await sleep(250, args.signal);
     }
     return { steps };
@@ -35,6 +37,7 @@ export class ReportJobs {
   /** Broadcast job: every node answers with its own pid. */
   @SnailJob('broadcastJob')
   broadcast() {
+    SnailJobLog.REMOTE.info('broadcast received by pid %d', process.pid);
     return { pid: process.pid };
   }
 
@@ -42,6 +45,7 @@ export class ReportJobs {
   @SnailJob('shardJob')
   shard(args: ShardingJobArgs) {
     const shard = args.jobParams ?? '';
+    SnailJobLog.REMOTE.info('shard %d/%d handles "%s"', args.shardingIndex, args.shardingTotal, shard);
     return { shard, index: args.shardingIndex, total: args.shardingTotal, length: shard.length };
   }
 
@@ -50,6 +54,7 @@ export class ReportJobs {
   step(args: JobArgs) {
     const visited = (args.getWfContext<string[]>('visited') ?? []).concat(args.jobParams ?? '?');
     args.appendContext('visited', visited);
+    SnailJobLog.REMOTE.info('workflow step %s; visited so far: %j', args.jobParams, visited);
     args.appendContext(`${args.jobParams ?? 'step'}At`, new Date().toISOString());
     return { visited };
   }

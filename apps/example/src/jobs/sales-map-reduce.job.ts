@@ -5,6 +5,7 @@ import {
   MergeTask,
   ReduceTask,
   SnailJob,
+  SnailJobLog,
   type MapArgs,
   type MergeReduceArgs,
   type ReduceArgs,
@@ -16,6 +17,7 @@ import {
 export class SalesMapReduceJob {
   @MapTask()
   root(args: MapArgs) {
+    SnailJobLog.REMOTE.info('sales %s: mapping 12 months', args.jobParams || 'this year');
     return args.doMap(
       Array.from({ length: 12 }, (_, i) => i + 1),
       'MONTH',
@@ -30,11 +32,13 @@ export class SalesMapReduceJob {
 
   @ReduceTask()
   reduce(args: ReduceArgs) {
+    SnailJobLog.REMOTE.info('reducing %d monthly totals', args.mapResult.length);
     return ExecuteResult.success(args.mapResult.map(Number).reduce((a, b) => a + b, 0));
   }
 
   @MergeTask()
   merge(args: MergeReduceArgs) {
+    SnailJobLog.REMOTE.info('merging %d partial sums', args.reduces.length);
     return ExecuteResult.success(args.reduces.map(Number).reduce((a, b) => a + b, 0));
   }
 }

@@ -47,6 +47,34 @@ describe('resolveOptions', () => {
     expect(o.metrics).toBe('/metrics');
   });
 
+  it('resolves the remote log options from defaults, env and options', () => {
+    expect(resolveOptions({}, {})).toMatchObject({
+      logBatchSize: 50,
+      logFlushIntervalMs: 5_000,
+      logQueueMax: 10_000,
+      logCaptureNestLogger: false,
+    });
+    expect(
+      resolveOptions(
+        {},
+        {
+          SNAIL_LOG_BATCH_SIZE: '10',
+          SNAIL_LOG_FLUSH_INTERVAL_MS: '250',
+          SNAIL_LOG_QUEUE_MAX: '500',
+          SNAIL_LOG_CAPTURE_NEST_LOGGER: 'true',
+        },
+      ),
+    ).toMatchObject({
+      logBatchSize: 10,
+      logFlushIntervalMs: 250,
+      logQueueMax: 500,
+      logCaptureNestLogger: true,
+    });
+    expect(
+      resolveOptions({ logBatchSize: 7, logCaptureNestLogger: false }, { SNAIL_LOG_BATCH_SIZE: '10' }),
+    ).toMatchObject({ logBatchSize: 7, logCaptureNestLogger: false });
+  });
+
   it('lets explicit options win over the environment', () => {
     const o = resolveOptions(
       { server: { port: 1234 }, group: 'explicit' },
@@ -70,6 +98,23 @@ describe('resolveOptions', () => {
     [{}, { SNAIL_HEALTH_PATH: 'health' }, 'SNAIL_HEALTH_PATH="health"'],
     [{}, { SNAIL_FAIL_FAST: 'maybe' }, 'SNAIL_FAIL_FAST="maybe"'],
     [{}, { SNAIL_EXECUTOR_TYPE: '1.5' }, 'SNAIL_EXECUTOR_TYPE="1.5"'],
+    [
+      { heartbeatIntervalMs: 5_000 },
+      { SNAIL_HEARTBEAT_EXPIRY_MS: '4000' },
+      'SNAIL_HEARTBEAT_EXPIRY_MS="4000" — expected at least heartbeatIntervalMs (5000)',
+    ],
+    [{}, { SNAIL_LOG_BATCH_SIZE: '0' }, 'SNAIL_LOG_BATCH_SIZE="0" — expected an integer from 1 to 10000'],
+    [{}, { SNAIL_LOG_FLUSH_INTERVAL_MS: '5s' }, 'SNAIL_LOG_FLUSH_INTERVAL_MS="5s"'],
+    [{ logQueueMax: 0 }, {}, 'options.logQueueMax=0'],
+    [{}, { SNAIL_LOG_CAPTURE_NEST_LOGGER: 'sometimes' }, 'SNAIL_LOG_CAPTURE_NEST_LOGGER="sometimes"'],
+    [{}, { SNAIL_MAX_CONCURRENT_TASKS: '0' }, 'SNAIL_MAX_CONCURRENT_TASKS="0"'],
+    [{}, { SNAIL_MAX_CONCURRENT_PER_EXECUTOR: 'a:0' }, 'SNAIL_MAX_CONCURRENT_PER_EXECUTOR.a="0"'],
+    [{}, { SNAIL_MAX_CONCURRENT_PER_EXECUTOR: 'abc' }, 'SNAIL_MAX_CONCURRENT_PER_EXECUTOR="abc"'],
+    [{ maxConcurrentPerExecutor: { a: 1.5 } }, {}, 'options.maxConcurrentPerExecutor.a=1.5'],
+    [{}, { SNAIL_MAX_QUEUED_TASKS: '-1' }, 'SNAIL_MAX_QUEUED_TASKS="-1"'],
+    [{}, { SNAIL_SHUTDOWN_GRACE_MS: '30s' }, 'SNAIL_SHUTDOWN_GRACE_MS="30s"'],
+    [{}, { SNAIL_EVENT_LOOP_STALL_MS: 'x' }, 'SNAIL_EVENT_LOOP_STALL_MS="x"'],
+    [{ outboxDir: '' }, {}, 'options.outboxDir=""'],
   ])('fails with one clear message naming the source and value (%j %j)', (options, env, message) => {
     let error: unknown;
     try {
@@ -79,5 +124,62 @@ describe('resolveOptions', () => {
     }
     expect(error).toBeInstanceOf(SnailJobConfigError);
     expect((error as Error).message).toContain(message);
+  });
+
+  it('expires health after max(30 s, 3 heartbeats) unless heartbeatExpiryMs / SNAIL_HEARTBEAT_EXPIRY_MS says otherwise', () => {
+    expect(resolveOptions({}, {}).heartbeatExpiryMs).toBe(30_000);
+    expect(resolveOptions({ heartbeatIntervalMs: 20_000 }, {}).heartbeatExpiryMs).toBe(60_000);
+    expect(resolveOptions({}, { SNAIL_HEARTBEAT_EXPIRY_MS: '45000' }).heartbeatExpiryMs).toBe(45_000);
+    expect(
+      resolveOptions({ heartbeatIntervalMs: 100, heartbeatExpiryMs: 300 }, { SNAIL_HEARTBEAT_EXPIRY_MS: '9' })
+        .heartbeatExpiryMs,
+    ).toBe(300);
+  });
+
+  describe('reliability options', () => {
+    it('has production-safe defaults', () => {
+      const o = resolveOptions({}, {});
+      expect(o.maxConcurrentTasks).toBe(256);
+      expect(o.maxConcurrentPerExecutor).toEqual({ others: undefined, byExecutor: {} });
+      expect(o.maxQueuedTasks).toBe(10_000);
+      expect(o.shutdownGraceMs).toBe(30_000);
+      expect(o.eventLoopStallMs).toBe(1_000);
+      expect(o.outboxDir).toBeUndefined();
+    });
+
+    it('reads their SNAIL_* variables', () => {
+      const o = resolveOptions(
+        {},
+        {
+          SNAIL_MAX_CONCURRENT_TASKS: '32',
+          SNAIL_MAX_CONCURRENT_PER_EXECUTOR: 'dailyReport:2, *:8',
+          SNAIL_MAX_QUEUED_TASKS: '0',
+          SNAIL_SHUTDOWN_GRACE_MS: '5000',
+          SNAIL_EVENT_LOOP_STALL_MS: '0',
+          SNAIL_OUTBOX_DIR: '/var/lib/app/outbox',
+        },
+      );
+      expect(o.maxConcurrentTasks).toBe(32);
+      expect(o.maxConcurrentPerExecutor).toEqual({ others: 8, byExecutor: { dailyReport: 2 } });
+      expect(o.maxQueuedTasks).toBe(0);
+      expect(o.shutdownGraceMs).toBe(5_000);
+      expect(o.eventLoopStallMs).toBe(0);
+      expect(o.outboxDir).toBe('/var/lib/app/outbox');
+    });
+
+    it('accepts a per-executor cap as one number or a map, and the outbox as false', () => {
+      expect(resolveOptions({}, { SNAIL_MAX_CONCURRENT_PER_EXECUTOR: '4' }).maxConcurrentPerExecutor).toEqual(
+        {
+          others: 4,
+          byExecutor: {},
+        },
+      );
+      expect(resolveOptions({ maxConcurrentPerExecutor: 3 }, {}).maxConcurrentPerExecutor.others).toBe(3);
+      expect(
+        resolveOptions({ maxConcurrentPerExecutor: { a: 1, '*': 5 } }, {}).maxConcurrentPerExecutor,
+      ).toEqual({ others: 5, byExecutor: { a: 1 } });
+      expect(resolveOptions({ outboxDir: false }, { SNAIL_OUTBOX_DIR: '/x' }).outboxDir).toBeUndefined();
+      expect(resolveOptions({}, { SNAIL_OUTBOX_DIR: 'false' }).outboxDir).toBeUndefined();
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { DEFAULT_NAMESPACE, DEMO_GROUP, DEMO_TOKEN } from '../protocol/headers.js';
 import { SnailJobConfigError } from '../errors/snail-job-config.error.js';
 import { detectHostAddress } from './host-address.js';
+import { directory, perExecutorLimits } from './reliability-option-parsers.js';
 import type { ResolvedSnailJobOptions, SnailJobModuleOptions } from './snail-job-options.interface.js';
 
 type Env = Record<string, string | undefined>;
@@ -27,6 +28,12 @@ export function resolveOptions(
   };
 
   const hostClient = pick(options.client?.host, 'client.host', 'SNAIL_HOST_IP');
+  const heartbeatIntervalMs = integer(
+    pick(options.heartbeatIntervalMs, 'heartbeatIntervalMs', 'SNAIL_HEARTBEAT_INTERVAL_MS'),
+    10_000,
+    100,
+    30_000,
+  );
   return {
     server: {
       host: hostName(pick(options.server?.host, 'server.host', 'SNAIL_SERVER_HOST'), '127.0.0.1'),
@@ -44,11 +51,10 @@ export function resolveOptions(
     executorType: integer(pick(options.executorType, 'executorType', 'SNAIL_EXECUTOR_TYPE'), 1, 1, 999),
     health: routePath(pick(options.health, 'health', 'SNAIL_HEALTH_PATH'), '/health'),
     metrics: routePath(pick(options.metrics, 'metrics', 'SNAIL_PROMETHEUS_PATH'), '/actuator/prometheus'),
-    heartbeatIntervalMs: integer(
-      pick(options.heartbeatIntervalMs, 'heartbeatIntervalMs', 'SNAIL_HEARTBEAT_INTERVAL_MS'),
-      10_000,
-      100,
-      30_000,
+    heartbeatIntervalMs,
+    heartbeatExpiryMs: heartbeatExpiry(
+      pick(options.heartbeatExpiryMs, 'heartbeatExpiryMs', 'SNAIL_HEARTBEAT_EXPIRY_MS'),
+      heartbeatIntervalMs,
     ),
     requestTimeoutMs: integer(
       pick(options.requestTimeoutMs, 'requestTimeoutMs', 'SNAIL_REQUEST_TIMEOUT_MS'),
@@ -63,6 +69,51 @@ export function resolveOptions(
       64 * 1024,
       512 * 1024 * 1024,
     ),
+    logBatchSize: integer(pick(options.logBatchSize, 'logBatchSize', 'SNAIL_LOG_BATCH_SIZE'), 50, 1, 10_000),
+    logFlushIntervalMs: integer(
+      pick(options.logFlushIntervalMs, 'logFlushIntervalMs', 'SNAIL_LOG_FLUSH_INTERVAL_MS'),
+      5_000,
+      10,
+      600_000,
+    ),
+    logQueueMax: integer(
+      pick(options.logQueueMax, 'logQueueMax', 'SNAIL_LOG_QUEUE_MAX'),
+      10_000,
+      1,
+      10_000_000,
+    ),
+    logCaptureNestLogger: bool(
+      pick(options.logCaptureNestLogger, 'logCaptureNestLogger', 'SNAIL_LOG_CAPTURE_NEST_LOGGER'),
+      false,
+    ),
+    maxConcurrentTasks: integer(
+      pick(options.maxConcurrentTasks, 'maxConcurrentTasks', 'SNAIL_MAX_CONCURRENT_TASKS'),
+      256,
+      1,
+      100_000,
+    ),
+    maxConcurrentPerExecutor: perExecutorLimits(
+      pick(options.maxConcurrentPerExecutor, 'maxConcurrentPerExecutor', 'SNAIL_MAX_CONCURRENT_PER_EXECUTOR'),
+    ),
+    maxQueuedTasks: integer(
+      pick(options.maxQueuedTasks, 'maxQueuedTasks', 'SNAIL_MAX_QUEUED_TASKS'),
+      10_000,
+      0,
+      1_000_000,
+    ),
+    shutdownGraceMs: integer(
+      pick(options.shutdownGraceMs, 'shutdownGraceMs', 'SNAIL_SHUTDOWN_GRACE_MS'),
+      30_000,
+      0,
+      3_600_000,
+    ),
+    eventLoopStallMs: integer(
+      pick(options.eventLoopStallMs, 'eventLoopStallMs', 'SNAIL_EVENT_LOOP_STALL_MS'),
+      1_000,
+      0,
+      600_000,
+    ),
+    outboxDir: directory(pick(options.outboxDir, 'outboxDir', 'SNAIL_OUTBOX_DIR')),
   };
 }
 
@@ -109,6 +160,14 @@ function bool(raw: Raw<boolean>, fallback: boolean): boolean {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   fail(raw, 'true or false');
+}
+
+/** Health expiry: never below the heartbeat period (health would flap between two good beats). */
+function heartbeatExpiry(raw: Raw<number>, intervalMs: number): number {
+  const ms = integer(raw, Math.max(30_000, 3 * intervalMs), 100, 3_600_000);
+  if (ms < intervalMs)
+    fail(raw, `at least heartbeatIntervalMs (${intervalMs}), or health flaps between beats`);
+  return ms;
 }
 
 function routePath(raw: Raw<string | false>, fallback: string): string | false {

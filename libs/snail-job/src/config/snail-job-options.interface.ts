@@ -35,12 +35,78 @@ export interface SnailJobModuleOptions {
   metrics?: string | false;
   /** Heartbeat period in ms. @default 10000 (env SNAIL_HEARTBEAT_INTERVAL_MS) */
   heartbeatIntervalMs?: number;
+  /**
+   * Health reports `down` when the last successful heartbeat is older than this (ms); at least
+   * `heartbeatIntervalMs`. 30 s = the server's 30-s node lease: three missed 10-s beats, ~10 s before the
+   * server drops the node from its in-memory table (40 s).
+   * @default max(30000, 3 × heartbeatIntervalMs) (env SNAIL_HEARTBEAT_EXPIRY_MS)
+   */
+  heartbeatExpiryMs?: number;
   /** Local timeout of one call to the server, in ms. @default 10000 (env SNAIL_REQUEST_TIMEOUT_MS) */
   requestTimeoutMs?: number;
   /** Refuse to start when the server cannot be reached at start-up. @default false (env SNAIL_FAIL_FAST) */
   failFast?: boolean;
   /** Largest inbound/outbound gRPC message in bytes. @default 10485760 (env SNAIL_MAX_MESSAGE_BYTES) */
   maxMessageBytes?: number;
+  /** Remote log entries per `/batch/server/report/log` request. @default 50 (env SNAIL_LOG_BATCH_SIZE) */
+  logBatchSize?: number;
+  /**
+   * Most time, in ms, a remote log entry waits for its batch to fill before it is sent anyway.
+   * @default 5000 (env SNAIL_LOG_FLUSH_INTERVAL_MS)
+   */
+  logFlushIntervalMs?: number;
+  /**
+   * Most remote log entries kept while the server is slow or away; beyond it the oldest are dropped (and
+   * counted). @default 10000 (env SNAIL_LOG_QUEUE_MAX)
+   */
+  logQueueMax?: number;
+  /**
+   * Also ship Nest `Logger` calls made inside a task as remote log entries (the app's own log output is
+   * unchanged). @default false (env SNAIL_LOG_CAPTURE_NEST_LOGGER)
+   */
+  logCaptureNestLogger?: boolean;
+
+  // Reliability (see the README, "Reliability and security")
+  /**
+   * Most tasks running at once in this process, all executors together; more wait in the queue.
+   * @default 256 (env SNAIL_MAX_CONCURRENT_TASKS)
+   */
+  maxConcurrentTasks?: number;
+  /**
+   * Most tasks of one executor running at once: a number for every executor, or a map
+   * `{ executorName: n }` (key `'*'` for the others). Unset means only `maxConcurrentTasks` applies.
+   * @default undefined (env SNAIL_MAX_CONCURRENT_PER_EXECUTOR as `8` or `dailyReport:2,*:16`)
+   */
+  maxConcurrentPerExecutor?: number | Record<string, number>;
+  /**
+   * Most accepted tasks waiting for a slot (their batch's `parallelNum`, or the caps above); beyond it a
+   * dispatch is refused so the server can run it elsewhere. @default 10000 (env SNAIL_MAX_QUEUED_TASKS)
+   */
+  maxQueuedTasks?: number;
+  /**
+   * On shutdown, how long running tasks may finish before they are aborted (reason `shutdown`) and reported
+   * as failed. @default 30000 (env SNAIL_SHUTDOWN_GRACE_MS)
+   */
+  shutdownGraceMs?: number;
+  /**
+   * Warn when the event loop is blocked this long (a CPU-bound handler); 0 disables the check.
+   * @default 1000 (env SNAIL_EVENT_LOOP_STALL_MS)
+   */
+  eventLoopStallMs?: number;
+  /**
+   * Directory of the on-disk result outbox: reports are written there before they are sent and re-sent at the
+   * next start if the process died first. `false` keeps reports in memory only.
+   * @default false (env SNAIL_OUTBOX_DIR)
+   */
+  outboxDir?: string | false;
+}
+
+/** Per-executor caps after resolution: `byExecutor` first, then `others`, else uncapped. */
+export interface PerExecutorLimits {
+  /** Cap of executors not named in `byExecutor` (undefined: no cap). */
+  others: number | undefined;
+  /** Caps by executor name. */
+  byExecutor: Record<string, number>;
 }
 
 /** Options after defaults, environment and validation were applied. */
@@ -55,7 +121,19 @@ export interface ResolvedSnailJobOptions {
   health: string | false;
   metrics: string | false;
   heartbeatIntervalMs: number;
+  heartbeatExpiryMs: number;
   requestTimeoutMs: number;
   failFast: boolean;
   maxMessageBytes: number;
+  logBatchSize: number;
+  logFlushIntervalMs: number;
+  logQueueMax: number;
+  logCaptureNestLogger: boolean;
+  maxConcurrentTasks: number;
+  maxConcurrentPerExecutor: PerExecutorLimits;
+  maxQueuedTasks: number;
+  shutdownGraceMs: number;
+  eventLoopStallMs: number;
+  /** Absolute or cwd-relative directory, or undefined when the outbox is off. */
+  outboxDir: string | undefined;
 }

@@ -17,12 +17,15 @@ export function editDistance(a: string, b: string): number {
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  const limit = Math.max(2, Math.floor(name.length / 3));
   for (const c of candidates) {
+    // The distance is at least the length difference: skip the O(n·m) table when it cannot be close enough.
+    if (Math.abs(name.length - c.length) > limit) continue;
     const d = editDistance(name, c);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return bestDistance <= limit ? best : undefined;
 }

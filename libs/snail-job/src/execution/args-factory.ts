@@ -47,7 +47,7 @@ export function buildArgs(
   if (stage === 'map') {
     const map = new MapArgs();
     map.taskName = mapTaskName(request);
-    map.mapResult = holder.maps === undefined || holder.maps === null ? '' : holder.maps;
+    map.mapResult = holder.maps === undefined ? '' : holder.maps;
     map.doMap = (items, next) => doMap(map, items, next);
     args = map;
   } else if (stage === 'reduce') {

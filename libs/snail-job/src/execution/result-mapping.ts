@@ -6,6 +6,7 @@ import type {
 } from '../protocol/payloads.js';
 import { TaskStatus } from '../protocol/enums.js';
 import { ExecuteResult } from './execute-result.js';
+import type { JobArgs } from './job-args.js';
 
 /** Maps what a handler returned (or threw) to an {@link ExecuteResult}. */
 export function toExecuteResult(outcome: { value: unknown } | { error: unknown }): ExecuteResult {
@@ -74,4 +75,18 @@ export function buildResultReport(
   if (changedWfContext && Object.keys(changedWfContext).length > 0)
     report.wfContext = stringifyJson(changedWfContext);
   return report;
+}
+
+/** The result report of a task; a workflow context that cannot be serialised turns it into a clear failure. */
+export function resultReport(
+  request: DispatchJobRequest,
+  wire: WireExecuteResult,
+  args: JobArgs | undefined,
+): DispatchJobResultRequest {
+  try {
+    return buildResultReport(request, wire, args?.changedWfContext);
+  } catch (e) {
+    const message = `Task workflow context is not JSON-serialisable (${(e as Error).message}); append plain data with args.appendContext().`;
+    return buildResultReport(request, { status: 0, message }, undefined);
+  }
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TaskLog } from '../logging/task-log.js';
 import type { DispatchJobRequest } from '../protocol/payloads.js';
 
 /** What code running inside a task can find through the async context. */
@@ -7,6 +8,8 @@ export interface TaskContext {
   readonly executorName: string;
   readonly className: string;
   readonly methodName: string;
+  /** The task's remote log (SnailJobLog.REMOTE, captured Nest Logger calls). */
+  readonly log?: TaskLog;
 }
 
 /** The async context that follows a task through `await`, timers, `Promise.all` and emitters created in it. */

@@ -27,4 +27,6 @@ export class SnailJobInstrumentation {
   heartbeat(_ok: boolean, _at: number): void {}
   /** Log entries were sent or dropped. */
   logEntries(_sent: number, _dropped: number): void {}
+  /** The event loop was blocked for `ms` while `executor` ran (`'(none)'` when no task ran); once per executor. */
+  eventLoopStall(_executor: string, _ms: number): void {}
 }

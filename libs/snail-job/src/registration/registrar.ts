@@ -8,9 +8,13 @@ import type { ConfigRequest } from '../protocol/payloads.js';
 import { ServerUri } from '../protocol/uris.js';
 import { backoffDelay } from '../reporting/backoff.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
+import { REGISTRATION_FAILED } from '../snail-job.messages.js';
 import { ServerChannel } from '../transport/server-channel.js';
 
 const CONFIG_SYNC_MS = 60_000;
+
+/** Why heartbeats fail; a change of kind is worth a new log line. */
+type FailureKind = 'unreachable' | 'token' | 'refused';
 
 /** What the registrar knows about its standing with the server (read by health checks). */
 export interface RegistrationState {
@@ -35,6 +39,9 @@ export class Registrar {
   private timer: NodeJS.Timeout | undefined;
   private configTimer: NodeJS.Timeout | undefined;
   private failures = 0;
+  /** Kind of the failure already logged in the current outage (one line per outage and kind). */
+  private loggedFailure: FailureKind | undefined;
+  private outageStartedAt = 0;
   private stopped = true;
   private configStarted = false;
   readonly state: RegistrationState = {
@@ -100,22 +107,27 @@ export class Registrar {
       if (!ok) {
         this.state.tokenRejected = /token/i.test(reply.message);
         this.fail(
+          this.state.tokenRejected ? 'token' : 'refused',
           this.state.tokenRejected
             ? `token rejected by the SnailJob server at ${target} (group "${this.options.group}", namespace "${this.options.namespace}"): ${reply.message}`
             : `SnailJob server at ${target} refused the heartbeat: ${reply.message}`,
         );
       }
     } catch (error) {
-      this.fail(`SnailJob server unreachable at ${target}: ${(error as Error).message}`);
+      this.fail('unreachable', `SnailJob server unreachable at ${target}: ${(error as Error).message}`);
+      this.channel.resetIfDisconnected();
     }
     this.instrumentation.heartbeat(ok, Date.now());
     if (!ok) return false;
     if (this.failures > 0 || this.state.lastBeatOkAt === 0) {
+      const after =
+        this.failures > 0 ? ` after ${Math.round((Date.now() - this.outageStartedAt) / 1000)} s` : '';
       this.logger.log(
-        `Registered with SnailJob server ${target} as ${this.channel.headers()[Header.HOST_ID]} (group "${this.options.group}")`,
+        `Registered with SnailJob server ${target}${after} as ${this.channel.headers()[Header.HOST_ID]} (group "${this.options.group}")`,
       );
     }
     this.failures = 0;
+    this.loggedFailure = undefined;
     this.state.lastBeatOkAt = Date.now();
     this.state.lastError = undefined;
     this.state.tokenRejected = false;
@@ -127,10 +139,18 @@ export class Registrar {
     return true;
   }
 
-  private fail(reason: string): void {
+  /**
+   * Records a failed beat. Logs one line per outage (and again only if the kind of failure changes, e.g. the
+   * server comes back but rejects the token): grpc-js error texts vary from one attempt to the next.
+   */
+  private fail(kind: FailureKind, reason: string): void {
+    if (this.failures === 0) this.outageStartedAt = Date.now();
     this.failures++;
-    if (this.state.lastError !== reason) {
-      this.logger.error(`${reason}. Retrying with backoff; dispatches resume once registered.`);
+    if (this.loggedFailure !== kind) {
+      this.loggedFailure = kind;
+      this.logger.error(REGISTRATION_FAILED(reason, this.options.heartbeatIntervalMs));
+    } else {
+      this.logger.debug?.(`Heartbeat ${this.failures} failed: ${reason}`);
     }
     this.state.lastError = reason;
   }

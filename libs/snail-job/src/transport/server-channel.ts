@@ -35,6 +35,9 @@ export class ServerChannel implements OnApplicationShutdown {
   private readonly logger = new Logger('SnailJob');
   private client: UnaryClient | undefined;
   private reqId = 0;
+  /** False after a call got no reply, until one gets a reply again. */
+  private reachable = true;
+  private readonly reachableListeners: (() => void)[] = [];
   /** Config version from the last `/sync/version`; sent as the `version` header. */
   configVersion = 0;
 
@@ -70,16 +73,26 @@ export class ServerChannel implements OnApplicationShutdown {
     args: readonly unknown[] | null,
     opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
   ): Promise<WireResult> {
+    return this.callWithBody(uri, encodeBody(args), opts);
+  }
+
+  /** Like {@link call}, with the envelope `body` already encoded (JSON array text, e.g. a log batch). */
+  callWithBody(
+    uri: string,
+    body: string,
+    opts: { timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<WireResult> {
     const client = this.ensureClient();
     const request: WireRequest = {
       reqId: String(this.reqId++),
       metadata: { uri, headers: this.headers(opts.headers) },
-      body: encodeBody(args),
+      body,
     };
     const deadline = Date.now() + (opts.timeoutMs ?? this.options.requestTimeoutMs);
     return new Promise<WireResult>((resolve, reject) => {
       client.unaryRequest(request, new grpc.Metadata(), { deadline }, (error, response) => {
         if (error || !response) {
+          this.reachable = false;
           this.instrumentation.outboundCall(uri, false);
           reject(
             new ServerUnavailableError(uri, error?.code, error?.details || error?.message || 'no response'),
@@ -88,6 +101,10 @@ export class ServerChannel implements OnApplicationShutdown {
         }
         this.instrumentation.outboundCall(uri, response.status === 1);
         resolve(response);
+        if (!this.reachable) {
+          this.reachable = true;
+          for (const listener of this.reachableListeners) listener();
+        }
       });
     });
   }
@@ -103,9 +120,23 @@ export class ServerChannel implements OnApplicationShutdown {
         'grpc.max_reconnect_backoff_ms': 5_000,
         'grpc.enable_retries': 1,
       }) as unknown as UnaryClient;
-      this.logger.debug?.(`Channel to SnailJob server ${target} opened`);
     }
     return this.client;
+  }
+
+  /** Calls `listener` whenever the server answers again after calls got no reply. */
+  onReachable(listener: () => void): void {
+    this.reachableListeners.push(listener);
+  }
+
+  /**
+   * Replaces a channel stuck in TRANSIENT_FAILURE by a fresh one, so the next call connects at once instead of
+   * waiting out grpc-js's reconnect backoff (the Java client does the same). Called by the heartbeat while the
+   * server is away, so reconnection follows the heartbeat's own backoff, capped at the heartbeat period.
+   */
+  resetIfDisconnected(): void {
+    const state = this.client?.getChannel().getConnectivityState(false);
+    if (state === grpc.connectivityState.TRANSIENT_FAILURE) this.close();
   }
 
   /** Closes the channel; later calls open a new one. */

@@ -9,6 +9,7 @@ import { RETRY_MODULE_URIS, uriPath } from '../protocol/uris.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
 import { AUTH_FAILED, RETRY_MODULE_UNSUPPORTED, UNKNOWN_URI } from '../snail-job.messages.js';
 import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
+import { tokenCheck } from '../security/token-check.js';
 import { ClientIdentity } from './client-identity.js';
 
 /** What an inbound handler answers; becomes a `GrpcResult`. */
@@ -34,6 +35,7 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
   private readonly log = new Logger('SnailJob');
   private server: grpc.Server | undefined;
   private serving = false;
+  private readonly tokenMatches: (presented: unknown) => boolean;
 
   constructor(
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
@@ -41,6 +43,7 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
     private readonly instrumentation: SnailJobInstrumentation,
   ) {
     super();
+    this.tokenMatches = tokenCheck(options.token);
   }
 
   /** Registers the handler of one URI. */
@@ -134,7 +137,7 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
     const headers = request.metadata?.headers ?? {};
     const path = uriPath(uri);
     let result: WireResult;
-    if (headers[Header.SJ_TOKEN] !== this.options.token) {
+    if (!this.tokenMatches(headers[Header.SJ_TOKEN])) {
       result = failure(request, AUTH_FAILED);
     } else {
       const handler = this.messageHandlers.get(path);

@@ -1,0 +1,20 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DEV_SERVER_OPTIONS, type ResolvedDevServerOptions } from '../dev-server.options.js';
+
+/**
+ * One auto-increment sequence shared by every table (jobs, batches, tasks, workflows, …). Ids are unique
+ * across tables, so a client that mixes up `taskId` and `taskBatchId` is caught by the tests.
+ */
+@Injectable()
+export class IdGenerator {
+  private next: bigint;
+
+  constructor(@Inject(DEV_SERVER_OPTIONS) options: ResolvedDevServerOptions) {
+    this.next = options.idBase;
+  }
+
+  /** The next id. */
+  take(): bigint {
+    return this.next++;
+  }
+}
