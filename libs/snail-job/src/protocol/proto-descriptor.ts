@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as protoLoader from '@grpc/proto-loader';
+import { decodeRequest, decodeResult, encodeRequest, encodeResult } from './wire-codec.js';
 
 /**
  * The SnailJob wire proto (`proto/snail_job.proto`) as a protobuf.js JSON descriptor. It is embedded so
@@ -37,7 +38,10 @@ export const SNAIL_JOB_PROTO_DESCRIPTOR = {
   },
 } as const;
 
-/** Loader options: int64 as decimal strings (no precision loss), proto3 defaults filled in. */
+/**
+ * proto-loader options that decode like {@link unaryRequestService} does (int64 as decimal strings, proto3
+ * defaults filled in), for a peer that loads {@link SNAIL_JOB_PROTO_DESCRIPTOR} with proto-loader itself.
+ */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: String,
@@ -66,15 +70,26 @@ export interface WireResult {
 
 let cached: grpc.ServiceClientConstructor | undefined;
 
-/** The `UnaryRequest` service constructor built from the embedded descriptor (memoised). */
+/**
+ * The `UnaryRequest` service constructor (memoised): the service definition for a grpc-js server and a client
+ * class for a grpc-js channel. Messages are encoded by the hand-written codec of `wire-codec.ts`, which decodes
+ * like proto-loader with {@link PROTO_LOADER_OPTIONS} and writes what protobuf.js writes.
+ */
 export function unaryRequestService(): grpc.ServiceClientConstructor {
   if (!cached) {
-    const definition = protoLoader.fromJSON(
-      SNAIL_JOB_PROTO_DESCRIPTOR as unknown as Parameters<typeof protoLoader.fromJSON>[0],
-      PROTO_LOADER_OPTIONS,
-    );
-    const loaded = grpc.loadPackageDefinition(definition);
-    cached = loaded.UnaryRequest as grpc.ServiceClientConstructor;
+    const definition: grpc.ServiceDefinition = {
+      unaryRequest: {
+        path: UNARY_METHOD_PATH,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: encodeRequest,
+        requestDeserialize: decodeRequest,
+        responseSerialize: encodeResult,
+        responseDeserialize: decodeResult,
+        originalName: 'unaryRequest',
+      },
+    };
+    cached = grpc.makeGenericClientConstructor(definition, 'UnaryRequest');
   }
   return cached;
 }
