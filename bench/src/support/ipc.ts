@@ -1,3 +1,5 @@
+import { getHeapSpaceStatistics } from 'node:v8';
+
 /** Child side of the bench's IPC protocol: `{ id, cmd, arg }` in, `{ id, ok, value | error }` out. */
 
 /** A command handler inside a child process. */
@@ -61,6 +63,13 @@ export const commonHandlers: Record<string, IpcHandler> = {
     return true;
   },
   memory: () => process.memoryUsage(),
+  /** V8's heap spaces (size = committed, used), to tell live objects from reserved room. */
+  heapSpaces: () =>
+    getHeapSpaceStatistics().map((s) => ({
+      space: s.space_name,
+      size: s.space_size,
+      used: s.space_used_size,
+    })),
   clock: () => process.hrtime.bigint().toString(),
   /** Exits normally (so `--cpu-prof` writes its profile). */
   exit: () => {
