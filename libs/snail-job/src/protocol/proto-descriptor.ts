@@ -1,5 +1,4 @@
 import * as grpc from '@grpc/grpc-js';
-import type * as protoLoader from '@grpc/proto-loader';
 import { decodeRequest, decodeResult, encodeRequest, encodeResult } from './wire-codec.js';
 
 /**
@@ -37,18 +36,6 @@ export const SNAIL_JOB_PROTO_DESCRIPTOR = {
     },
   },
 } as const;
-
-/**
- * proto-loader options that decode like {@link unaryRequestService} does (int64 as decimal strings, proto3
- * defaults filled in), for a peer that loads {@link SNAIL_JOB_PROTO_DESCRIPTOR} with proto-loader itself.
- */
-export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-};
 
 /** Full gRPC method path; SnailJob's proto has no package, so there is no prefix. */
 export const UNARY_METHOD_PATH = '/UnaryRequest/unaryRequest';

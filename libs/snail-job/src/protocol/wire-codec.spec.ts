@@ -1,6 +1,9 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { PROTO_LOADER_OPTIONS, SNAIL_JOB_PROTO_DESCRIPTOR, type WireRequest } from './proto-descriptor.js';
+import { SNAIL_JOB_PROTO_DESCRIPTOR, type WireRequest } from './proto-descriptor.js';
+
+/** The @grpc/proto-loader options the client used before the hand-written codec (ids as decimal strings). */
+const PROTO_LOADER_OPTIONS = { longs: String, enums: String, defaults: true, oneofs: true };
 import { decodeRequest, decodeResult, encodeRequest, encodeResult } from './wire-codec.js';
 
 const root = protobuf.Root.fromJSON(SNAIL_JOB_PROTO_DESCRIPTOR as unknown as protobuf.INamespace);
