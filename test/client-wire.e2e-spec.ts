@@ -1,6 +1,7 @@
 import { Injectable, type INestApplication } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExecuteResult, SnailJob, SnailJobTransport, type JobArgs } from 'nestjs-snail-job';
+import { dispatchBody } from './support/dispatch.js';
 import { RawCaller, RawServer, serverHeaders } from './support/raw-peer.js';
 import { clientOptions, startClientApp } from './support/client-app.js';
 
@@ -21,29 +22,6 @@ class WireJobs {
     await new Promise((r) => setTimeout(r, 5));
     throw new Error('boom');
   }
-}
-
-function dispatchBody(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify([
-    {
-      argsStr: '{"jobParams":"hello"}',
-      executorInfo: 'echoJob',
-      executorTimeout: 60,
-      executorType: 1,
-      groupName: 'snail_job_demo_group',
-      jobBizId: '1948123456789012345',
-      jobId: 7,
-      namespaceId: '764d604ec6fc45f68cd92514c40e9e1a',
-      parallelNum: 1,
-      retry: false,
-      retryStatus: false,
-      taskBatchId: 1201,
-      taskId: 3301,
-      taskName: 'CLUSTER_TASK',
-      taskType: 1,
-      ...overrides,
-    },
-  ]);
 }
 
 describe('client wire protocol against a bare gRPC peer', () => {

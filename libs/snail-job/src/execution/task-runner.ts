@@ -5,7 +5,7 @@ import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-j
 import { formatThrowable } from '../logging/log-format.js';
 import { LogReporter } from '../logging/log-reporter.js';
 import { TaskType } from '../protocol/enums.js';
-import type { DispatchJobRequest, DispatchJobResultRequest, StopJobRequest } from '../protocol/payloads.js';
+import type { DispatchJobRequest, StopJobRequest } from '../protocol/payloads.js';
 import { MapTaskReporter } from '../reporting/map-task-reporter.js';
 import { ResultReporter } from '../reporting/result-reporter.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
@@ -29,6 +29,7 @@ import { ExecuteResult } from './execute-result.js';
 import type { JobArgs } from './job-args.js';
 import { resolveHandler } from './handler-resolution.js';
 import { buildResultReport, resultReport, toExecuteResult, toWireExecuteResult } from './result-mapping.js';
+import { parentSettled, sendThroughParentGate } from './parent-report-gate.js';
 import { taskContextStorage } from './task-context.js';
 import { BatchState, TaskExecution } from './task-execution.js';
 
@@ -320,29 +321,8 @@ export class TaskRunner {
     }
     // The report is queued before the slot is released, so a local child queued behind this parent
     // can never report first.
-    this.report(task, batch, resultReport(task.request, wire, args));
+    sendThroughParentGate(this.reporter, task, batch, resultReport(task.request, wire, args));
     this.release(task, batch);
-  }
-
-  /**
-   * Sends a report, keeping SnailJob's map-parent race closed on this node: if a parent (a task that called
-   * doMap) reports after all its children, the server never completes the batch (spec pitfall 18). So while a
-   * parent of the batch has not had its own report confirmed, reports of the batch's other tasks are held.
-   */
-  private report(task: TaskExecution, batch: BatchState, report: DispatchJobResultRequest): void {
-    if (task.mapParent) {
-      this.reporter.enqueue(report, () => this.parentSettled(batch));
-    } else if (batch.openParents > 0) {
-      batch.heldReports.push(report);
-    } else {
-      this.reporter.enqueue(report);
-    }
-  }
-
-  private parentSettled(batch: BatchState): void {
-    batch.openParents = Math.max(0, batch.openParents - 1);
-    if (batch.openParents > 0) return;
-    for (const held of batch.heldReports.splice(0)) this.reporter.enqueue(held);
   }
 
   private release(task: TaskExecution, batch: BatchState): void {
@@ -396,7 +376,7 @@ export class TaskRunner {
     batch.tasks.delete(task);
     this.active.delete(task.key);
     this.finished.add(task.key);
-    if (task.mapParent) this.parentSettled(batch);
+    if (task.mapParent) parentSettled(this.reporter, batch);
     if (state === 'running') {
       batch.running--;
       this.running--;
