@@ -1,44 +1,25 @@
-import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SnailJobLog, SnailJobTransport } from 'nestjs-snail-job';
 import { resetOutsideTaskWarning } from '../libs/snail-job/src/logging/snail-job-log.js';
-import { clientOptions, startClientApp } from './support/client-app.js';
 import { field, logEntries, logRequests, REPORT_LOG, waitForEntries } from './support/log-entries.js';
-import { dispatch, LogJobs, release } from './support/log-jobs.js';
-import { RawCaller, RawServer } from './support/raw-peer.js';
-import { RecordingLogger } from './support/recording-logger.js';
+import { dispatch } from './support/log-jobs.js';
+import type { RawServer } from './support/raw-peer.js';
+import { LogClientHarness } from './support/log-client.js';
 
 const messages = (server: RawServer) => logEntries(server).map((e) => field(e, 'message'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('remote logs: what SnailJobLog.REMOTE ships', () => {
-  let server: RawServer;
-  let app: INestApplication | undefined;
-  let caller: RawCaller | undefined;
-  let local: RecordingLogger;
+  const h = new LogClientHarness();
 
-  async function start(extra: Parameters<typeof clientOptions>[1] = {}): Promise<void> {
-    local = new RecordingLogger();
-    app = await startClientApp(clientOptions(server.port, extra), [LogJobs], local);
-    caller = new RawCaller(app.get(SnailJobTransport).port);
-  }
-
-  beforeEach(async () => {
-    server = await new RawServer().start();
-  });
-
-  afterEach(async () => {
-    release();
-    caller?.close();
-    await app?.close();
-    await server.close();
-    app = caller = undefined;
-  });
+  beforeEach(() => h.setUp());
+  afterEach(() => h.tearDown());
 
   it('ships lines from sync code, after await, in Promise.all, timers and emitters, with exact fields', async () => {
-    await start();
-    await caller!.call('/job/dispatch/v1', dispatch());
-    const entries = await waitForEntries(server, (e) => e.length >= 7);
+    await h.start();
+    await h.caller!.call('/job/dispatch/v1', dispatch());
+    const entries = await waitForEntries(h.server, (e) => e.length >= 7);
     expect(entries.map((e) => field(e, 'message'))).toEqual([
       'sync line #1',
       'after await',
@@ -57,7 +38,7 @@ describe('remote logs: what SnailJobLog.REMOTE ships', () => {
       'INFO',
       'ERROR',
     ]);
-    const port = String(app!.get(SnailJobTransport).port);
+    const port = String(h.app!.get(SnailJobTransport).port);
     const first = entries[0];
     expect(Object.keys(first).sort()).toEqual([
       'fieldList',
@@ -93,50 +74,50 @@ describe('remote logs: what SnailJobLog.REMOTE ships', () => {
     const throwable = field(entries[6], 'throwable')!;
     expect(throwable).toMatch(/^TypeError: card expired\n\tat /);
     expect(throwable.split('\n').length).toBeLessThanOrEqual(31);
-    expect(messages(server)).not.toContain('local only');
+    expect(messages(h.server)).not.toContain('local only');
     // local lines went through the app's logger with the executor name as context
-    expect(local.matching('local only')[0].args).toEqual(['local only', 'logEverywhere']);
-    expect(local.matching('sync line #1')[0]).toEqual({
+    expect(h.local.matching('local only')[0].args).toEqual(['local only', 'logEverywhere']);
+    expect(h.local.matching('sync line #1')[0]).toEqual({
       level: 'log',
       args: ['sync line #1', 'logEverywhere'],
     });
-    expect(local.matching('failed for order-9')[0].level).toBe('error');
+    expect(h.local.matching('failed for order-9')[0].level).toBe('error');
   });
 
   it('echoes ids above 2^53 exactly', async () => {
-    await start();
+    await h.start();
     const body = dispatch({ jobId: 1, taskBatchId: 2, taskId: 3 })
       .replace('"jobId":1', '"jobId":9223372036854775807')
       .replace('"taskBatchId":2', '"taskBatchId":9007199254740993')
       .replace('"taskId":3', '"taskId":9007199254740995');
-    await caller!.call('/job/dispatch/v1', body);
-    await waitForEntries(server, (e) => e.length >= 7);
-    const raw = server.calls(REPORT_LOG)[0].body;
+    await h.caller!.call('/job/dispatch/v1', body);
+    await waitForEntries(h.server, (e) => e.length >= 7);
+    const raw = h.server.calls(REPORT_LOG)[0].body;
     expect(raw).toContain('"jobId":9223372036854775807');
     expect(raw).toContain('"taskBatchId":9007199254740993,"taskId":9007199254740995}');
     expect(raw).toContain('"snail-job-job-9007199254740993-9007199254740995"');
   });
 
   it('warns once when REMOTE is used outside a task, and logs such lines locally only', async () => {
-    await start();
+    await h.start();
     resetOutsideTaskWarning();
     SnailJobLog.REMOTE.info('outside %d', 1);
     SnailJobLog.REMOTE.warn('outside %d', 2);
     await new Promise<void>((r) => setTimeout(() => r(SnailJobLog.REMOTE.error('outside 3')), 1));
-    expect(local.matching('outside a SnailJob task')).toHaveLength(1);
-    expect(local.matching('outside a SnailJob task')[0].level).toBe('warn');
-    expect(local.calls.filter((c) => /^outside \d$/.test(String(c.args[0])))).toHaveLength(3);
-    expect(local.matching('outside 1')[0].args).toEqual(['outside 1', 'SnailJob']);
-    await caller!.call('/job/dispatch/v1', dispatch());
-    await waitForEntries(server, (e) => e.length >= 7);
-    expect(messages(server).some((m) => m?.startsWith('outside'))).toBe(false);
+    expect(h.local.matching('outside a SnailJob task')).toHaveLength(1);
+    expect(h.local.matching('outside a SnailJob task')[0].level).toBe('warn');
+    expect(h.local.calls.filter((c) => /^outside \d$/.test(String(c.args[0])))).toHaveLength(3);
+    expect(h.local.matching('outside 1')[0].args).toEqual(['outside 1', 'SnailJob']);
+    await h.caller!.call('/job/dispatch/v1', dispatch());
+    await waitForEntries(h.server, (e) => e.length >= 7);
+    expect(messages(h.server).some((m) => m?.startsWith('outside'))).toBe(false);
   });
 
   it('captures Nest Logger calls inside a task when logCaptureNestLogger is on, leaving local output unchanged', async () => {
-    await start({ logCaptureNestLogger: true });
-    await caller!.call('/job/dispatch/v1', dispatch({ executorInfo: 'nestLogger', taskId: 1 }));
-    const entries = await waitForEntries(server, (e) => e.length >= 5);
-    const onCalls = local.calls.filter((c) => !String(c.args[0]).startsWith('Registered'));
+    await h.start({ logCaptureNestLogger: true });
+    await h.caller!.call('/job/dispatch/v1', dispatch({ executorInfo: 'nestLogger', taskId: 1 }));
+    const entries = await waitForEntries(h.server, (e) => e.length >= 5);
+    const onCalls = h.local.calls.filter((c) => !String(c.args[0]).startsWith('Registered'));
     expect(entries.map((e) => [field(e, 'level'), field(e, 'message'), field(e, 'location')])).toEqual([
       ['INFO', 'order saved', 'OrderService'],
       ['DEBUG', 'details %s not-a-placeholder', 'OrderService'],
@@ -147,19 +128,19 @@ describe('remote logs: what SnailJobLog.REMOTE ships', () => {
     expect(field(entries[2], 'throwable')).toMatch(/^Error: declined\n\tat /);
     // Nest Logger calls outside a task are not captured
     new Logger('Outside').log('not in a task');
-    await app!.close();
-    app = undefined;
-    expect(messages(server)).not.toContain('not in a task');
+    await h.app!.close();
+    h.app = undefined;
+    expect(messages(h.server)).not.toContain('not in a task');
 
     // the same job with capture off: only the REMOTE line is shipped, and the app's logger saw the same calls
-    const before = server.calls(REPORT_LOG).length;
-    await start({ logCaptureNestLogger: false });
-    await caller!.call('/job/dispatch/v1', dispatch({ executorInfo: 'nestLogger', taskId: 2 }));
-    await server.waitFor(REPORT_LOG, before + 1);
+    const before = h.server.calls(REPORT_LOG).length;
+    await h.start({ logCaptureNestLogger: false });
+    await h.caller!.call('/job/dispatch/v1', dispatch({ executorInfo: 'nestLogger', taskId: 2 }));
+    await h.server.waitFor(REPORT_LOG, before + 1);
     await sleep(200);
-    const offEntries = logRequests(server).slice(before).flat();
+    const offEntries = logRequests(h.server).slice(before).flat();
     expect(offEntries.map((e) => field(e, 'message'))).toEqual(['remote line']);
-    const offCalls = local.calls.filter((c) => !String(c.args[0]).startsWith('Registered'));
+    const offCalls = h.local.calls.filter((c) => !String(c.args[0]).startsWith('Registered'));
     const jobCalls = (calls: typeof onCalls) =>
       calls.filter(
         (c) =>
@@ -170,12 +151,12 @@ describe('remote logs: what SnailJobLog.REMOTE ships', () => {
   });
 
   it('writes the runtime lines of the Java client: retry count and failure with its stack', async () => {
-    await start();
-    await caller!.call(
+    await h.start();
+    await h.caller!.call(
       '/job/dispatch/v1',
       dispatch({ executorInfo: 'throws', retryStatus: true, retryScene: 1, retryCount: 2 }),
     );
-    const entries = await waitForEntries(server, (e) => e.length >= 3);
+    const entries = await waitForEntries(h.server, (e) => e.length >= 3);
     expect(entries.map((e) => [field(e, 'level'), field(e, 'message')])).toEqual([
       ['INFO', 'Task execution/scheduling failed, executing retry. Retry count:[2]'],
       ['INFO', 'about to fail'],

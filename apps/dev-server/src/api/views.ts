@@ -3,7 +3,7 @@ import { type ApiId, toApiId } from '../common/ids.js';
 import { OperationReason } from '../jobs/job.enums.js';
 import type { Batch, Job, Task } from '../jobs/job.model.js';
 import type { TaskLogRow } from '../logs/task-log.store.js';
-import type { LabelMap, NodeRecord } from '../registry/node.model.js';
+import type { LabelMap, NodeIdentity, NodeRecord } from '../registry/node.model.js';
 import type { Workflow, WorkflowBatch } from '../workflows/workflow.model.js';
 
 /** A task as the API shows it. */
@@ -65,14 +65,7 @@ export interface JobView {
 }
 
 /** A registered client node. */
-export interface NodeView {
-  namespaceId: string;
-  groupName: string;
-  hostId: string;
-  hostIp: string;
-  hostPort: number;
-  labels: LabelMap;
-  extAttrs: { executorType?: string; systemVersion?: string };
+export interface NodeView extends NodeIdentity {
   alive: boolean;
   registeredAt: number;
   lastBeatAt: number;

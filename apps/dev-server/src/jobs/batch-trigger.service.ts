@@ -41,7 +41,19 @@ export class BatchTrigger {
       const blocked = this.applyBlockStrategy(job);
       if (blocked) return blocked;
     }
-    const batch = this.store.addBatch({
+    const batch = this.newBatch(job, options.tmpArgsStr ?? job.argsStr, options.workflow);
+    this.logger.log(`trigger job ${job.id} (${job.jobName}, ${TaskType[job.taskType]}) → batch ${batch.id}`);
+    this.start(job, batch);
+    return batch;
+  }
+
+  /** A new WAITING batch of `job` (the `sj_job_task_batch` row a trigger creates). */
+  private newBatch(
+    job: Job,
+    argsStr: string | undefined,
+    workflow?: { workflowTaskBatchId: bigint; workflowNodeId: bigint },
+  ): Batch {
+    return this.store.addBatch({
       id: this.ids.take(),
       jobId: job.id,
       namespaceId: job.namespaceId,
@@ -49,14 +61,11 @@ export class BatchTrigger {
       taskType: job.taskType,
       status: BatchStatus.WAITING,
       operationReason: OperationReason.NONE,
-      argsStr: options.tmpArgsStr ?? job.argsStr,
-      workflowTaskBatchId: options.workflow?.workflowTaskBatchId,
-      workflowNodeId: options.workflow?.workflowNodeId,
+      argsStr,
+      workflowTaskBatchId: workflow?.workflowTaskBatchId,
+      workflowNodeId: workflow?.workflowNodeId,
       createdAt: Date.now(),
     });
-    this.logger.log(`trigger job ${job.id} (${job.jobName}, ${TaskType[job.taskType]}) → batch ${batch.id}`);
-    this.start(job, batch);
-    return batch;
   }
 
   private start(job: Job, batch: Batch): void {
@@ -87,17 +96,7 @@ export class BatchTrigger {
     if (running.length === 0) return undefined;
     switch (job.blockStrategy) {
       case BlockStrategy.DISCARD: {
-        const discarded = this.store.addBatch({
-          id: this.ids.take(),
-          jobId: job.id,
-          namespaceId: job.namespaceId,
-          groupName: job.groupName,
-          taskType: job.taskType,
-          status: BatchStatus.WAITING,
-          operationReason: OperationReason.NONE,
-          argsStr: job.argsStr,
-          createdAt: Date.now(),
-        });
+        const discarded = this.newBatch(job, job.argsStr);
         this.logger.log(
           `trigger job ${job.id}: batch ${running[0].id} still running → discarded (batch ${discarded.id})`,
         );

@@ -1,8 +1,8 @@
 /** Labels of a node or a job (values should be strings; they are compared as-is). */
 export type LabelMap = Record<string, unknown>;
 
-/** A heartbeat waiting for the registration sweep (what `/beat` captured from the headers). */
-export interface BeatRecord {
+/** What a client's `/beat` headers say about it (captured once per host-id, spec §8.4). */
+export interface NodeIdentity {
   namespaceId: string;
   groupName: string;
   hostId: string;
@@ -10,20 +10,17 @@ export interface BeatRecord {
   hostPort: number;
   labels: LabelMap;
   extAttrs: { executorType?: string; systemVersion?: string };
+}
+
+/** A heartbeat waiting for the registration sweep (what `/beat` captured from the headers). */
+export interface BeatRecord extends NodeIdentity {
   receivedAt: number;
 }
 
 /** A registered client instance (the in-memory instance table of spec §8.5). */
-export interface NodeRecord {
+export interface NodeRecord extends NodeIdentity {
   /** `namespace/group/hostId`. */
   key: string;
-  namespaceId: string;
-  groupName: string;
-  hostId: string;
-  hostIp: string;
-  hostPort: number;
-  labels: LabelMap;
-  extAttrs: { executorType?: string; systemVersion?: string };
   registeredAt: number;
   /** When the last heartbeat was processed (the expiry clock). */
   lastBeatAt: number;
