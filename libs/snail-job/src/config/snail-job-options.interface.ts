@@ -66,7 +66,7 @@ export interface SnailJobModuleOptions {
    */
   logCaptureNestLogger?: boolean;
 
-  // Reliability (see the README, "Reliability and security")
+  // Reliability (see docs/reliability-security.md)
   /**
    * Most tasks running at once in this process, all executors together; more wait in the queue.
    * @default 256 (env SNAIL_MAX_CONCURRENT_TASKS)

@@ -54,7 +54,7 @@ const TOKEN_REJECTED = /Token authentication failed/i;
  * - A call without a reply pauses the queue with exponential backoff and puts the report back at the head; while
  *   the server is away one report probes at a time, and everything resumes as soon as any call to the server
  *   succeeds again (heartbeat included). A call that may have reached the server (timeout, dropped connection)
- *   is re-sent too: at-least-once, see the README, "Result delivery guarantees".
+ *   is re-sent too: at-least-once, see docs/reliability-security.md, "Result delivery guarantees".
  * - Reports of one task go out one at a time, in the order they were made.
  * - At most {@link MAX_QUEUED} reports are kept; with `outboxDir` each is also written to disk before it is sent
  *   and re-sent at the next start if the process dies first.
