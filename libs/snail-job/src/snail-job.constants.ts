@@ -6,3 +6,8 @@ export const SNAIL_JOB_STAGE = Symbol('snail-job:stage');
 export const SNAIL_JOB_OPTIONS = Symbol('snail-job:resolved-options');
 /** Library version sent as the `system-version` header. */
 export const LIBRARY_VERSION = '0.1.0';
+/**
+ * Transport id of {@link SnailJobTransport}: the inbound `@MessagePattern`s carry it, so a Nest microservice of
+ * another transport in the same app never receives SnailJob's patterns.
+ */
+export const SNAIL_JOB_TRANSPORT = Symbol('snail-job:transport');

@@ -6,13 +6,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { ResolvedSnailJobOptions } from './config/snail-job-options.interface.js';
 import { EventLoopMonitor } from './diagnostics/event-loop-monitor.js';
 import { ExecutorRegistry } from './discovery/executor.registry.js';
 import { TaskRunner } from './execution/task-runner.js';
 import { LogReporter } from './logging/log-reporter.js';
-import type { ConfigRequest } from './protocol/payloads.js';
-import { ClientUri } from './protocol/uris.js';
+import { INBOUND_HANDLERS } from './inbound/inbound-handlers.js';
 import { Registrar } from './registration/registrar.js';
 import { ResultReporter } from './reporting/result-reporter.js';
 import { ShutdownFlushRegistry } from './reporting/shutdown-flush.registry.js';
@@ -23,7 +23,7 @@ import { ServerChannel } from './transport/server-channel.js';
 import { SnailJobTransport } from './transport/snail-job.transport.js';
 
 /**
- * Starts and stops the client: binds the gRPC server, wires the inbound URIs, starts the heartbeat; on shutdown
+ * Starts and stops the client: binds the gRPC server and its inbound handlers, starts the heartbeat; on shutdown
  * stops accepting work, drains running tasks (`shutdownGraceMs`), flushes reports and closes both gRPC directions.
  */
 @Injectable()
@@ -44,6 +44,7 @@ export class SnailJobLifecycle
     private readonly monitor: EventLoopMonitor,
     private readonly registry: ExecutorRegistry,
     private readonly flushes: ShutdownFlushRegistry,
+    private readonly moduleRef: ModuleRef,
   ) {
     flushes.register('result reports', (timeoutMs) => reporter.flush(timeoutMs));
     flushes.register('remote log entries', (timeoutMs) => logs.flush(timeoutMs));
@@ -54,12 +55,7 @@ export class SnailJobLifecycle
     this.checkExecutorLimits();
     // Reports left by an earlier run go out first (throws when outboxDir is unusable).
     this.reporter.restore();
-    this.transport.route(ClientUri.DISPATCH, (args) => this.runner.dispatch(args));
-    this.transport.route(ClientUri.STOP, (args) => this.runner.stop(args));
-    this.transport.route(ClientUri.SYNC_VERSION, (args) => {
-      this.registrar.applyConfig(args[0] as ConfigRequest | undefined);
-      return { status: 1, data: null };
-    });
+    this.transport.bindMessagePatterns(INBOUND_HANDLERS.map((type) => this.moduleRef.get(type)));
     try {
       await this.transport.start();
     } catch (error) {

@@ -7,12 +7,14 @@ import { ActiveExecutors } from './diagnostics/active-executors.js';
 import { EventLoopMonitor } from './diagnostics/event-loop-monitor.js';
 import { ExecutorRegistry } from './discovery/executor.registry.js';
 import { SnailJobExplorer } from './discovery/snail-job.explorer.js';
+import { TaskInvoker } from './execution/task-invoker.js';
 import { TaskRunner } from './execution/task-runner.js';
 import { SnailJobHealthRoute } from './health/health.route.js';
 import { SnailJobHealthIndicator } from './health/snail-job.health-indicator.js';
 import { SnailJobInstrumentation } from './instrument/snail-job-instrumentation.js';
 import { SnailJobMetricsRoute } from './metrics/metrics.route.js';
 import { PrometheusInstrumentation } from './metrics/prometheus.instrumentation.js';
+import { INBOUND_HANDLERS } from './inbound/inbound-handlers.js';
 import { LogReporter } from './logging/log-reporter.js';
 import { NestLoggerCapture } from './logging/nest-logger-capture.js';
 import { Registrar } from './registration/registrar.js';
@@ -39,6 +41,7 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
 @Module({
   // Our own Terminus instance, silent: the registrar already logs an outage once, probes would log it each time.
   imports: [DiscoveryModule, TerminusModule.forRoot({ logger: false })],
+  controllers: [...INBOUND_HANDLERS],
   providers: [
     {
       provide: SNAIL_JOB_OPTIONS,
@@ -57,6 +60,7 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     MapTaskReporter,
     LogReporter,
     NestLoggerCapture,
+    TaskInvoker,
     TaskRunner,
     { provide: ActiveExecutors, useExisting: TaskRunner },
     Registrar,

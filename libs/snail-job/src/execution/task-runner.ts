@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BoundedSet } from '../common/bounded-set.js';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
+import { ActiveExecutors } from '../diagnostics/active-executors.js';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
 import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-job-instrumentation.js';
-import { formatThrowable } from '../logging/log-format.js';
-import { LogReporter } from '../logging/log-reporter.js';
+import type { AbortReason } from '../job/abort-reasons.js';
+import { ExecuteResult } from '../job/execute-result.js';
 import { TaskType } from '../protocol/enums.js';
-import type { DispatchJobRequest, StopJobRequest } from '../protocol/payloads.js';
-import { MapTaskReporter } from '../reporting/map-task-reporter.js';
+import type { DispatchJobRequest } from '../protocol/payloads.js';
 import { ResultReporter } from '../reporting/result-reporter.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
 import {
@@ -14,41 +15,34 @@ import {
   SHUTDOWN_ABORTED,
   SHUTDOWN_DRAINING,
   SHUTTING_DOWN,
-  TASK_FAILED_LINE,
-  TASK_RETRY_LINE,
   TASK_ABORTED,
   TASK_ABORTED_BY_SHUTDOWN,
   TASK_CRASHED,
   TASK_DUPLICATE,
-  TASK_FAILED,
   UNKNOWN_EXECUTOR,
 } from '../snail-job.messages.js';
-import type { InboundReply } from '../transport/snail-job.transport.js';
-import { ActiveExecutors } from '../diagnostics/active-executors.js';
-import { RecentTasks } from '../diagnostics/recent-tasks.js';
-import type { AbortReason } from '../job/abort-reasons.js';
 import { AdmissionControl } from './admission-control.js';
-import { buildArgs } from './args-factory.js';
-import { BoundedSet } from '../common/bounded-set.js';
-import { deliveryKey, validateDispatch } from './dispatch-request.js';
-import { ExecuteResult } from '../job/execute-result.js';
-import type { JobArgs } from '../job/job-args.js';
+import { deliveryKey } from './delivery-key.js';
 import { resolveHandler } from './handler-resolution.js';
-import { buildResultReport, resultReport, toExecuteResult, toWireExecuteResult } from './result-mapping.js';
-import { parentSettled, sendThroughParentGate } from './parent-report-gate.js';
-import { taskContextStorage } from '../logging/task-context.js';
+import { parentSettled } from './parent-report-gate.js';
+import { buildResultReport, toWireExecuteResult } from './result-mapping.js';
+import { TaskInvoker } from './task-invoker.js';
 import { BatchState, TaskExecution } from './task-execution.js';
 
-const ACCEPTED: InboundReply = { status: 1, data: true };
+/** What the runner says to a dispatch: taken (also for a duplicate delivery), or refused with the reason. */
+export type Admission = { accepted: true } | { accepted: false; message: string };
+
+const ACCEPTED: Admission = { accepted: true };
 /** Most finished non-cluster batches kept for their batch timeout (the oldest are forgotten first). */
 const MAX_IDLE_BATCHES = 10_000;
 /** Longest delay Node timers support; a longer executorTimeout means no local timeout. */
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Accepts dispatches, runs them (per-batch `parallelNum`, then the global and per-executor caps of
- * {@link AdmissionControl}), aborts them on stop / timeout / shutdown and hands results to the reporter. Replies
- * to the server never wait for user code; past `maxQueuedTasks` waiting tasks a dispatch is refused.
+ * Batch scheduling and admission: takes validated dispatches, queues them per batch (`parallelNum`), then under
+ * the global and per-executor caps of {@link AdmissionControl}, hands each to the {@link TaskInvoker} once it
+ * holds its slots, and aborts them on stop / timeout / shutdown. Admission never waits for user code; past
+ * `maxQueuedTasks` waiting tasks a dispatch is refused.
  */
 @Injectable()
 export class TaskRunner implements ActiveExecutors {
@@ -61,7 +55,6 @@ export class TaskRunner implements ActiveExecutors {
   /** Finished batches kept only for their timeout timer, oldest first. */
   private readonly idleBatches = new Set<BatchState>();
   private readonly admission: AdmissionControl;
-  private readonly recent = new RecentTasks();
   private idleWaiters: (() => void)[] = [];
   private running = 0;
   private queued = 0;
@@ -71,21 +64,14 @@ export class TaskRunner implements ActiveExecutors {
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
     private readonly registry: ExecutorRegistry,
     private readonly reporter: ResultReporter,
-    private readonly mapReporter: MapTaskReporter,
+    private readonly invoker: TaskInvoker,
     private readonly instrumentation: SnailJobInstrumentation,
-    private readonly logs: LogReporter,
   ) {
     this.admission = new AdmissionControl(options.maxConcurrentTasks, options.maxConcurrentPerExecutor);
   }
 
-  /** `/job/dispatch/v1`: validate, de-duplicate, route, queue; answer at once. */
-  dispatch(args: unknown[]): InboundReply {
-    const validation = validateDispatch(args[0]);
-    if (!validation.ok) {
-      this.instrumentation.dispatch('(invalid)', false, 'invalid');
-      return { status: 0, message: validation.message };
-    }
-    const request = validation.request;
+  /** Takes a validated dispatch: de-duplicates, routes to its executor, queues; answers at once. */
+  submit(request: DispatchJobRequest): Admission {
     const key = deliveryKey(request);
     if (this.active.has(key) || this.finished.has(key)) {
       this.logger.debug?.(TASK_DUPLICATE(String(request.taskId), this.active.has(key)));
@@ -94,14 +80,13 @@ export class TaskRunner implements ActiveExecutors {
     }
     if (!this.accepting) {
       this.instrumentation.dispatch(request.executorInfo, false, 'shutdown');
-      return { status: 1, data: false, message: SHUTTING_DOWN };
+      return { accepted: false, message: SHUTTING_DOWN };
     }
     const executor = this.registry.get(request.executorInfo);
     if (!executor) {
       this.instrumentation.dispatch('(unknown)', false, 'unknown_executor');
       return {
-        status: 1,
-        data: false,
+        accepted: false,
         message: UNKNOWN_EXECUTOR(
           request.executorInfo,
           this.registry.names(),
@@ -112,14 +97,13 @@ export class TaskRunner implements ActiveExecutors {
     const resolved = resolveHandler(executor, request);
     if (typeof resolved === 'string') {
       this.instrumentation.dispatch(executor.name, false, 'misconfigured');
-      return { status: 1, data: false, message: resolved };
+      return { accepted: false, message: resolved };
     }
     const batchKey = String(request.taskBatchId);
     if (this.queued >= this.options.maxQueuedTasks && !this.canStartNow(batchKey, executor.name, request)) {
       this.instrumentation.dispatch(executor.name, false, 'queue_full');
       return {
-        status: 1,
-        data: false,
+        accepted: false,
         message: AT_CAPACITY(
           this.queued,
           this.options.maxQueuedTasks,
@@ -136,13 +120,9 @@ export class TaskRunner implements ActiveExecutors {
     return ACCEPTED;
   }
 
-  /** `/job/stop/v1`: abort every local task of the batch. Idempotent; always answered `true`. */
-  stop(args: unknown[]): InboundReply {
-    const arg = args[0] as Partial<StopJobRequest> | undefined;
-    if (arg && typeof arg === 'object' && arg.taskBatchId !== undefined && arg.taskBatchId !== null) {
-      this.abortBatch(String(arg.taskBatchId), 'stop');
-    }
-    return { status: 1, data: true };
+  /** Aborts every local task of the batch (reason `stop`). Idempotent. */
+  stopBatch(taskBatchId: string): void {
+    this.abortBatch(taskBatchId, 'stop');
   }
 
   /** Number of tasks running / queued / batches tracked (for health, metrics and tests). */
@@ -160,7 +140,7 @@ export class TaskRunner implements ActiveExecutors {
    * (running now, aborted but not returned, or finished recently). Used to name the culprit of a stall.
    */
   executorsActiveBetween(from: number, to: number): string[] {
-    const names = new Set(this.recent.overlapping(from, to));
+    const names = new Set(this.invoker.recent.overlapping(from, to));
     for (const task of this.active.values()) {
       if (task.state === 'running' && task.startedAt <= to) names.add(task.executorName);
     }
@@ -270,62 +250,12 @@ export class TaskRunner implements ActiveExecutors {
   }
 
   private async run(task: TaskExecution, batch: BatchState): Promise<void> {
-    if (task.state === 'aborted') {
-      // Stopped before its handler began.
+    if (task.state === 'aborted' || !(await this.invoker.invoke(task, batch))) {
+      // Stopped before its handler began, or while it ran: the handler's slots are free only now.
       this.abandoned.delete(task);
       this.admission.release(task.executorName);
       return;
     }
-    const log = this.logs.openTask(task.request, task.executorName, task.handler);
-    const retryCount = task.request.retryCount ?? 0;
-    if (retryCount > 0) log.write('INFO', TASK_RETRY_LINE(retryCount));
-    const context = {
-      request: task.request,
-      executorName: task.executorName,
-      className: task.handler.className,
-      methodName: task.handler.methodName,
-      log,
-    };
-    let args: JobArgs | undefined;
-    let outcome: { value: unknown } | { error: unknown };
-    try {
-      const taskArgs = buildArgs(task.request, task.controller.signal, (a, items, next) => {
-        if (!task.mapParent) {
-          task.mapParent = true;
-          batch.openParents++;
-        }
-        return this.mapReporter.doMap(task.request, a, items, next);
-      });
-      args = taskArgs;
-      outcome = { value: await taskContextStorage.run(context, () => task.handler.invoke(taskArgs)) };
-    } catch (error) {
-      outcome = { error };
-    }
-    this.logs.taskEnded();
-    const endedAt = performance.now();
-    const durationMs = endedAt - task.startedAt;
-    this.recent.add({ executor: task.executorName, startedAt: task.startedAt, endedAt });
-    if ((task.state as TaskExecution['state']) === 'aborted') {
-      this.abandoned.delete(task);
-      this.admission.release(task.executorName);
-      return;
-    }
-    task.state = 'done';
-    const result = toExecuteResult(outcome);
-    const wire = toWireExecuteResult(result);
-    this.instrumentation.taskEnded(task.executorName, wire.status === 1 ? 'success' : 'failure', durationMs);
-    if ('error' in outcome) {
-      const error = outcome.error;
-      log.write(
-        'ERROR',
-        TASK_FAILED_LINE(String(task.request.taskBatchId)),
-        error instanceof Error ? formatThrowable(error) : String(error),
-      );
-      this.logger.warn(TASK_FAILED(String(task.request.taskId), task.executorName, wire.message));
-    }
-    // The report is queued before the slot is released, so a local child queued behind this parent
-    // can never report first.
-    sendThroughParentGate(this.reporter, task, batch, resultReport(task.request, wire, args));
     this.release(task, batch);
   }
 

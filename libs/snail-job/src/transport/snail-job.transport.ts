@@ -1,12 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import {
+  BaseRpcContext,
+  Server,
+  type CustomTransportStrategy,
+  type MessageHandler,
+} from '@nestjs/microservices';
+import { PATTERN_METADATA, TRANSPORT_METADATA } from '@nestjs/microservices/constants.js';
 import * as grpc from '@grpc/grpc-js';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
 import { decodeBody, encodeData } from '../protocol/envelope.js';
 import { Header } from '../protocol/headers.js';
 import { unaryRequestService, type WireRequest, type WireResult } from '../protocol/proto-descriptor.js';
 import { RETRY_MODULE_URIS, uriPath } from '../protocol/uris.js';
-import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
+import { SNAIL_JOB_OPTIONS, SNAIL_JOB_TRANSPORT } from '../snail-job.constants.js';
 import {
   AUTH_FAILED,
   GRPC_BIND_FAILED,
@@ -26,23 +33,47 @@ export interface InboundReply {
   message?: string;
 }
 
-/** An inbound handler: receives the decoded argument list and the logical headers. */
-export type InboundHandler = (
-  args: unknown[],
-  headers: Record<string, string>,
-) => InboundReply | Promise<InboundReply>;
+/** What a `@MessagePattern` handler of this transport receives: the decoded argument list and the headers. */
+export interface InboundCall {
+  args: unknown[];
+  headers: Record<string, string>;
+}
+
+/** Events of {@link SnailJobTransport} (`on('error', …)`). */
+export type SnailJobTransportEvents = {
+  /** A handler threw; the call was answered with status 0 and the error's message. */
+  error: (error: unknown) => void;
+};
+
+/** The RPC context of one inbound call (`@Ctx()`): its logical headers and URI path. */
+export class SnailJobContext extends BaseRpcContext<[Record<string, string>, string]> {
+  /** The call's logical headers (`sj-token`, `host-id`, …). */
+  getHeaders(): Record<string, string> {
+    return this.args[0];
+  }
+
+  /** The URI path the call was routed on, e.g. `/job/dispatch/v1`. */
+  getUri(): string {
+    return this.args[1];
+  }
+}
 
 /**
  * Nest microservice transport strategy serving SnailJob's `UnaryRequest/unaryRequest` over grpc-js and routing
- * on `metadata.uri`. Every call is answered with a well-formed `GrpcResult` (never a gRPC error): the SnailJob
- * server marks a node dead on any transport-level error.
+ * `metadata.uri` to `@MessagePattern(uri, SNAIL_JOB_TRANSPORT)` handlers. The module starts it on its own; an
+ * app may also pass it to `app.connectMicroservice({ strategy })`, and then Nest binds the handlers with the
+ * app's guards, interceptors and filters (docs/transport.md). Every call is answered with a well-formed
+ * `GrpcResult` (never a gRPC error): the SnailJob server marks a node dead on any transport-level error.
  */
 @Injectable()
-export class SnailJobTransport extends Server implements CustomTransportStrategy {
+export class SnailJobTransport extends Server<SnailJobTransportEvents> implements CustomTransportStrategy {
+  override readonly transportId = SNAIL_JOB_TRANSPORT;
   private readonly log = new Logger('SnailJob');
   private server: grpc.Server | undefined;
+  private binding: Promise<void> | undefined;
   private serving = false;
   private readonly tokenMatches: (presented: unknown) => boolean;
+  private readonly errorListeners: ((error: unknown) => void)[] = [];
 
   constructor(
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
@@ -53,11 +84,32 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
     this.tokenMatches = tokenCheck(options.token);
   }
 
-  /** Registers the handler of one URI. */
-  route(uri: string, handler: InboundHandler): void {
-    const h = ((payload: { args: unknown[]; headers: Record<string, string> }) =>
-      handler(payload.args, payload.headers)) as unknown as MessageHandler;
-    this.addHandler(uri, h);
+  /**
+   * Serves the `@MessagePattern(uri, SNAIL_JOB_TRANSPORT)` methods of `instances`, for patterns no handler
+   * serves yet (when the app connected this strategy as a microservice, Nest bound them first, with its
+   * enhancers).
+   */
+  bindMessagePatterns(instances: readonly object[]): void {
+    for (const instance of instances) {
+      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const method = prototype[name];
+        if (name === 'constructor' || typeof method !== 'function') continue;
+        const patterns = Reflect.getMetadata(PATTERN_METADATA, method) as unknown[] | undefined;
+        if (!patterns || Reflect.getMetadata(TRANSPORT_METADATA, method) !== SNAIL_JOB_TRANSPORT) continue;
+        for (const pattern of patterns) {
+          const key = this.normalizePattern(pattern as string);
+          if (this.messageHandlers.has(key)) continue;
+          const handler = ((data: InboundCall, context: SnailJobContext) =>
+            (method as (d: InboundCall, c: SnailJobContext) => unknown).call(
+              instance,
+              data,
+              context,
+            )) as MessageHandler;
+          this.addHandler(key, handler);
+        }
+      }
+    }
   }
 
   /** True while the gRPC server is bound and serving. */
@@ -70,7 +122,18 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
     return this.identity.port;
   }
 
+  /** Binds the gRPC server (once: the module and `app.startAllMicroservices()` may both ask). */
   listen(callback: (error?: unknown) => void): void {
+    this.binding ??= new Promise<void>((resolve, reject) =>
+      this.bind((error) => (error ? reject(error as Error) : resolve())),
+    );
+    this.binding.then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  private bind(callback: (error?: unknown) => void): void {
     const server = new grpc.Server({
       'grpc.max_receive_message_length': this.options.maxMessageBytes,
       'grpc.max_send_message_length': this.options.maxMessageBytes,
@@ -113,6 +176,7 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
   async close(graceMs = 2_000): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.binding = undefined;
     this.serving = false;
     if (!server) return;
     await new Promise<void>((resolve) => {
@@ -128,10 +192,15 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
     });
   }
 
-  on(): void {
-    throw new Error('SnailJobTransport does not emit events.');
+  /** Listens for `'error'`: a handler threw (the call was answered with status 0). */
+  on<K extends keyof SnailJobTransportEvents, C extends SnailJobTransportEvents[K]>(
+    event: K,
+    callback: C,
+  ): void {
+    if (event === 'error') this.errorListeners.push(callback);
   }
 
+  /** The grpc-js server (undefined before {@link listen}). */
   unwrap<T>(): T {
     return this.server as T;
   }
@@ -154,14 +223,17 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
       } else {
         try {
           const args = decodeBody(request.body);
-          const reply = (await handler({ args, headers })) as InboundReply;
+          let reply = (await handler({ args, headers }, new SnailJobContext([headers, path]))) as unknown;
+          if (isObservable(reply)) reply = await lastValueFrom(reply);
+          const { status, message, data } = reply as InboundReply;
           result = {
             reqId: request.reqId ?? '0',
-            status: reply.status,
-            message: reply.message ?? '',
-            data: encodeData(reply.data),
+            status,
+            message: message ?? '',
+            data: encodeData(data),
           };
         } catch (error) {
+          for (const listener of this.errorListeners) listener(error);
           result = failure(request, errorMessage(error));
         }
       }

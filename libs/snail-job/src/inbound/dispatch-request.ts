@@ -90,8 +90,3 @@ function describe(v: unknown): string {
   const text = typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
   return text === undefined ? String(v) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-
-/** Key under which a dispatch is de-duplicated: the same task, retry count and retry flag is the same delivery. */
-export function deliveryKey(r: DispatchJobRequest): string {
-  return `${String(r.taskId)}:${r.retryCount ?? 0}:${r.retryStatus === true ? 1 : 0}`;
-}
