@@ -132,6 +132,12 @@ export const REPORTS_DROPPED = (max: number, dropped: number, taskId: string) =>
 export const REPORT_GIVEN_UP = (taskId: string, reason: string) =>
   `Gave up on the result report of task ${taskId}: ${reason}.`;
 
+export const REPORT_REFUSED_TOO_OFTEN = (refusals: number, message: string) =>
+  `refused ${refusals} times, last: "${message}"`;
+
+export const REPORT_REJECTED_FOR_GOOD = (message: string) =>
+  `the server cannot accept it and a resend would not change that ("${clip(message, 200)}")`;
+
 export const REPORTS_UNDELIVERED = (pending: number, kept: number, outboxFile: string) =>
   kept > 0
     ? `${pending} result report(s) were not delivered before shutdown; ${kept} are kept in the outbox ${outboxFile} and re-sent at the next start.`

@@ -23,6 +23,8 @@ export class SnailJobInstrumentation {
   outboundCall(_uri: string, _ok: boolean): void {}
   /** A result report is being retried. */
   reportRetry(): void {}
+  /** A result report was given up (one ERROR line says which and why). */
+  reportDropped(_reason: ReportDropReason): void {}
   /** A heartbeat succeeded (`at` epoch ms) or failed. */
   heartbeat(_ok: boolean, _at: number): void {}
   /** Log entries were sent or dropped. */
@@ -30,3 +32,10 @@ export class SnailJobInstrumentation {
   /** The event loop was blocked for `ms` while `executor` ran (`'(none)'` when no task ran); once per executor. */
   eventLoopStall(_executor: string, _ms: number): void {}
 }
+
+/**
+ * Why a result report was given up: `rejected` the server can never accept its body (it cannot parse it),
+ * `refused` it was still refused after every retry, `unencodable` it could not be encoded, `overflow` it was
+ * pushed out of a full queue.
+ */
+export type ReportDropReason = 'rejected' | 'refused' | 'unencodable' | 'overflow';

@@ -2,12 +2,18 @@ import { NO_TASK } from '../diagnostics/event-loop-monitor.js';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Histogram } from 'prom-client';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
-import { SnailJobInstrumentation, type TaskOutcome } from '../instrument/snail-job-instrumentation.js';
+import {
+  SnailJobInstrumentation,
+  type ReportDropReason,
+  type TaskOutcome,
+} from '../instrument/snail-job-instrumentation.js';
 import { ClientUri } from '../protocol/uris.js';
 import { CounterCell } from './counter-cell.js';
 import { liveClients, type LiveClient } from './live-clients.js';
 import { snailJobMetrics, type SnailJobMetrics } from './snail-job.metrics.js';
 import { INBOUND_URIS, OTHER_URI, OUTBOUND_URIS, inboundUriLabel, outboundUriLabel } from './uri-label.js';
+
+const REPORT_DROP_REASONS: readonly ReportDropReason[] = ['rejected', 'refused', 'unencodable', 'overflow'];
 
 /** `executor` label of a name that is not a registered executor. */
 export const UNKNOWN_EXECUTOR_LABEL = '(unknown)';
@@ -45,6 +51,7 @@ export class PrometheusInstrumentation
   private readonly inbound = new Map<string, UriSeries>();
   private readonly outbound = new Map<string, UriSeries>();
   private readonly retries: CounterCell;
+  private readonly dropped = new Map<ReportDropReason, CounterCell>();
   private readonly stalls = new Map<string, CounterCell>();
   private readonly logSent: CounterCell;
   private readonly logDropped: CounterCell;
@@ -76,6 +83,7 @@ export class PrometheusInstrumentation
       for (const ok of ['true', 'false']) outboundRequests.inc({ uri, ok }, 0);
     }
     reportRetries.inc(0);
+    for (const reason of REPORT_DROP_REASONS) this.metrics.reportsDropped.inc({ reason }, 0);
     logEntries.inc({ outcome: 'sent' }, 0);
     logEntries.inc({ outcome: 'dropped' }, 0);
     liveClients.add(this);
@@ -112,6 +120,15 @@ export class PrometheusInstrumentation
 
   override reportRetry(): void {
     this.retries.inc();
+  }
+
+  override reportDropped(reason: ReportDropReason): void {
+    let cell = this.dropped.get(reason);
+    if (!cell) {
+      cell = this.cell(this.metrics.reportsDropped.labels(reason));
+      this.dropped.set(reason, cell);
+    }
+    cell.inc();
   }
 
   override heartbeat(ok: boolean, at: number): void {

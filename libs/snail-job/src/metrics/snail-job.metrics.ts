@@ -58,6 +58,12 @@ export const METRIC_DEFINITIONS = {
     labelNames: [],
     help: 'Result reports retried because the server was unreachable or refused them.',
   },
+  reportsDropped: {
+    name: 'snail_job_reports_dropped_total',
+    type: 'counter',
+    labelNames: ['reason'],
+    help: 'Result reports given up, by reason (rejected: the server can never accept the body; refused: still refused after every retry; unencodable; overflow: pushed out of a full queue).',
+  },
   logEntries: {
     name: 'snail_job_log_entries_total',
     type: 'counter',
@@ -88,6 +94,7 @@ export interface SnailJobMetrics {
   inboundRequests: Counter<Labels<'inboundRequests'>>;
   outboundRequests: Counter<Labels<'outboundRequests'>>;
   reportRetries: Counter;
+  reportsDropped: Counter<Labels<'reportsDropped'>>;
   logEntries: Counter<Labels<'logEntries'>>;
   eventLoopStalls: Counter<Labels<'eventLoopStalls'>>;
 }
@@ -136,6 +143,7 @@ export function snailJobMetrics(registry: Registry = register): SnailJobMetrics 
     inboundRequests: counter(d.inboundRequests),
     outboundRequests: counter(d.outboundRequests),
     reportRetries: counter(d.reportRetries),
+    reportsDropped: counter(d.reportsDropped),
     logEntries: counter(d.logEntries),
     eventLoopStalls: counter(d.eventLoopStalls),
   };

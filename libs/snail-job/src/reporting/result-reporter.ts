@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import { LinkedQueue } from '../common/linked-queue.js';
-import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
+import { SnailJobInstrumentation, type ReportDropReason } from '../instrument/snail-job-instrumentation.js';
 import type { DispatchJobResultRequest } from '../protocol/payloads.js';
 import { ServerUri } from '../protocol/uris.js';
 import {
@@ -9,6 +9,8 @@ import {
   REPORTS_DROPPED,
   REPORTS_UNDELIVERED,
   REPORT_GIVEN_UP,
+  REPORT_REFUSED_TOO_OFTEN,
+  REPORT_REJECTED_FOR_GOOD,
   REPORTS_PAUSED,
 } from '../snail-job.messages.js';
 import { ServerUnavailableError } from '../errors/server-unavailable.error.js';
@@ -44,14 +46,24 @@ const MAX_IN_FLIGHT = 64;
 const MAX_QUEUED = 100_000;
 /** A report the server keeps refusing (status 0) is given up after this many tries. */
 const MAX_REFUSALS = 10;
-/** The server's answer when the group token is wrong (spec §2.3). */
+/** The server's answer when the group token is wrong (docs/protocol.md §2.3). */
 const TOKEN_REJECTED = /Token authentication failed/i;
+/**
+ * Refusals that no resend can turn into a success: the server could not parse the body
+ * (`CC/util/JsonUtil.java` wraps every Jackson failure in "Json to object conversion failed"), or it has no
+ * handler for the URI (`SC/rpc/server/grpc/GrpcRequestHandlerActor.java`). Given up at once; see
+ * docs/protocol.md §6.5.
+ */
+const REJECTED_FOR_GOOD = /Json to object conversion failed|No matching handler found/i;
 
 /**
  * Delivers result reports to `/report/dispatch/result`.
  *
- * - A report confirmed by the server (status 1) is never sent again; one refused with status 0 is retried alone,
- *   with backoff, at most {@link MAX_REFUSALS} times (a token rejection is treated like an outage instead).
+ * - A report confirmed by the server (status 1) is never sent again. One refused with status 0 is retried alone,
+ *   with backoff, at most {@link MAX_REFUSALS} times — unless the refusal says the server can never accept it
+ *   (an unparseable body): that one is given up at once. A token rejection is treated like an outage instead
+ *   (kept until the token is fixed). Every report given up logs one ERROR line and counts in
+ *   `snail_job_reports_dropped_total{reason}`.
  * - A call without a reply pauses the queue with exponential backoff and puts the report back at the head; while
  *   the server is away one report probes at a time, and everything resumes as soon as any call to the server
  *   succeeds again (heartbeat included). A call that may have reached the server (timeout, dropped connection)
@@ -150,6 +162,7 @@ export class ResultReporter {
       const lost = this.queue.shift()!;
       this.counters.dropped++;
       this.droppedInOverflow++;
+      this.instrumentation.reportDropped('overflow');
       this.outbox.ack(lost.outboxId);
       this.settle(lost);
       lost.onSettled?.(false);
@@ -204,7 +217,7 @@ export class ResultReporter {
     } catch (error) {
       // Cannot even be encoded: retrying will not help.
       this.inFlight--;
-      this.giveUp(p, (error as Error).message);
+      this.giveUp(p, (error as Error).message, 'unencodable');
       return;
     }
     call.then(
@@ -242,8 +255,9 @@ export class ResultReporter {
     this.held -= slot.held.length;
   }
 
-  private giveUp(p: PendingReport, reason: string): void {
+  private giveUp(p: PendingReport, reason: string, kind: ReportDropReason): void {
     this.counters.dropped++;
+    this.instrumentation.reportDropped(kind);
     this.logger.error(REPORT_GIVEN_UP(String(p.report.taskId), reason));
     this.outbox.ack(p.outboxId);
     this.settle(p);
@@ -253,8 +267,12 @@ export class ResultReporter {
   /** The server answered status 0: retry this report alone, a bounded number of times. */
   private refused(p: PendingReport, message: string): void {
     p.refusals++;
+    if (REJECTED_FOR_GOOD.test(message)) {
+      this.giveUp(p, REPORT_REJECTED_FOR_GOOD(message), 'rejected');
+      return;
+    }
     if (p.refusals >= MAX_REFUSALS) {
-      this.giveUp(p, `refused ${p.refusals} times, last: "${message}"`);
+      this.giveUp(p, REPORT_REFUSED_TOO_OFTEN(p.refusals, message), 'refused');
       return;
     }
     this.instrumentation.reportRetry();
