@@ -22,6 +22,25 @@ import { CLIENT_STOPPED, FAIL_FAST, LIMIT_FOR_UNKNOWN_EXECUTOR } from './snail-j
 import { ServerChannel } from './transport/server-channel.js';
 import { SnailJobTransport } from './transport/snail-job.transport.js';
 
+/** Longest flush of the registered reporters at shutdown (at least 1 s, at most the grace when it is longer). */
+export const SHUTDOWN_FLUSH_MAX_MS = 5_000;
+/** How long the gRPC server waits for calls in flight at shutdown before it forces them closed. */
+export const TRANSPORT_CLOSE_MS = 2_000;
+
+/** The flush timeout of a shutdown with `graceMs` of grace. */
+export function shutdownFlushMs(graceMs: number): number {
+  return Math.max(1_000, Math.min(SHUTDOWN_FLUSH_MAX_MS, graceMs));
+}
+
+/**
+ * The longest a shutdown with a running task can take: the grace, the flush of the reports (the aborted task's
+ * FAIL included) and the close of the gRPC server. Size the orchestrator's kill timeout above it
+ * (docs/reliability-security.md, "Graceful shutdown").
+ */
+export function shutdownBudgetMs(graceMs: number): number {
+  return graceMs + shutdownFlushMs(graceMs) + TRANSPORT_CLOSE_MS;
+}
+
 /**
  * Starts and stops the client: binds the gRPC server and its inbound handlers, starts the heartbeat; on shutdown
  * stops accepting work, drains running tasks (`shutdownGraceMs`), flushes reports and closes both gRPC directions.
@@ -93,12 +112,12 @@ export class SnailJobLifecycle
     this.started = false;
     const t0 = Date.now();
     await this.runner.shutdown(graceMs);
-    const unflushed = await this.flushes.flushAll(Math.max(1_000, Math.min(5_000, graceMs)));
+    const unflushed = await this.flushes.flushAll(shutdownFlushMs(graceMs));
     this.monitor.stop();
     this.registrar.stop();
     this.reporter.close();
     this.logs.close();
-    await this.transport.close();
+    await this.transport.close(TRANSPORT_CLOSE_MS);
     this.channel.close();
     this.logger.log(CLIENT_STOPPED(Date.now() - t0, unflushed));
   }

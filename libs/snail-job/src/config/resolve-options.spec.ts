@@ -142,7 +142,7 @@ describe('resolveOptions', () => {
       expect(o.maxConcurrentTasks).toBe(256);
       expect(o.maxConcurrentPerExecutor).toEqual({ others: undefined, byExecutor: {} });
       expect(o.maxQueuedTasks).toBe(10_000);
-      expect(o.shutdownGraceMs).toBe(30_000);
+      expect(o.shutdownGraceMs).toBe(15_000);
       expect(o.eventLoopStallMs).toBe(1_000);
       expect(o.outboxDir).toBeUndefined();
     });

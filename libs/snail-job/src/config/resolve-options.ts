@@ -103,7 +103,7 @@ export function resolveOptions(
     ),
     shutdownGraceMs: integer(
       pick(options.shutdownGraceMs, 'shutdownGraceMs', 'SNAIL_SHUTDOWN_GRACE_MS'),
-      30_000,
+      15_000,
       0,
       3_600_000,
     ),

@@ -85,7 +85,8 @@ export interface SnailJobModuleOptions {
   maxQueuedTasks?: number;
   /**
    * On shutdown, how long running tasks may finish before they are aborted (reason `shutdown`) and reported
-   * as failed. @default 30000 (env SNAIL_SHUTDOWN_GRACE_MS)
+   * as failed. The whole shutdown then takes at most this + 7 s (flush, gRPC close): 22 s by default, inside
+   * Kubernetes' default 30-s `terminationGracePeriodSeconds`. @default 15000 (env SNAIL_SHUTDOWN_GRACE_MS)
    */
   shutdownGraceMs?: number;
   /**
