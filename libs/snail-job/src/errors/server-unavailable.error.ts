@@ -8,7 +8,18 @@ export class ServerUnavailableError extends Error {
     readonly code: status | undefined,
     detail: string,
   ) {
-    super(SERVER_CALL_FAILED(uri, detail));
+    super(SERVER_CALL_FAILED(uri, tidyGrpcDetail(detail)));
     this.name = 'ServerUnavailableError';
   }
+}
+
+/**
+ * grpc-js details end in `Resolution note: <note>` even when the note is empty, and often in a full stop;
+ * messages built on them add their own punctuation.
+ */
+export function tidyGrpcDetail(detail: string): string {
+  return detail
+    .replace(/\s*Resolution note:\s*$/, '')
+    .replace(/[\s.]+$/, '')
+    .trim();
 }

@@ -146,7 +146,8 @@ export class Registrar {
 
   /**
    * Records a failed beat. Logs one line per outage (and again only if the kind of failure changes, e.g. the
-   * server comes back but rejects the token): grpc-js error texts vary from one attempt to the next.
+   * server comes back but rejects the token): grpc-js error texts vary from one attempt to the next. The other
+   * failed beats log nothing; health (`lastError`) and the heartbeat metric show them.
    */
   private fail(kind: FailureKind, reason: string): void {
     if (this.failures === 0) this.outageStartedAt = Date.now();
@@ -154,8 +155,6 @@ export class Registrar {
     if (this.loggedFailure !== kind) {
       this.loggedFailure = kind;
       this.logger.error(REGISTRATION_FAILED(reason, this.options.heartbeatIntervalMs));
-    } else {
-      this.logger.debug?.(`Heartbeat ${this.failures} failed: ${reason}`);
     }
     this.state.lastError = reason;
   }
