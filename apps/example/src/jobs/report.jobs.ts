@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ExecuteResult, SnailJob, SnailJobLog, type JobArgs, type ShardingJobArgs } from 'nestjs-snail-job';
+import { sleep } from './sleep.js';
 
 /** Plain executors: cluster, broadcast, sharding and workflow nodes. */
 @Injectable()
@@ -58,14 +59,4 @@ export class ReportJobs {
     args.appendContext(`${args.jobParams ?? 'step'}At`, new Date().toISOString());
     return { visited };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 }
