@@ -76,7 +76,7 @@ export interface LogEntryView {
   taskId: ApiId;
   taskBatchId: ApiId | null;
   jobId: ApiId | null;
-  /** `realTime` of the stored row (its first entry). */
+  /** The entry's own `realTime` (the stored row keeps its first entry's, as the Java server does). */
   realTime: number;
   fields: Record<string, string>;
 }
@@ -181,11 +181,11 @@ export function nodeView(node: NodeRecord): NodeView {
 
 export function logEntryViews(rows: TaskLogRow[]): LogEntryView[] {
   return rows.flatMap((row) =>
-    row.entries.map((fields) => ({
+    row.entries.map((fields, i) => ({
       taskId: toApiId(row.taskId),
       taskBatchId: optionalId(row.taskBatchId),
       jobId: optionalId(row.jobId),
-      realTime: row.realTime,
+      realTime: row.entryTimes[i] ?? row.realTime,
       fields: { ...fields },
     })),
   );

@@ -10,6 +10,8 @@ export interface TaskLogRow {
   realTime: number;
   /** Each entry as `{name: value}` (value-less fields dropped). */
   entries: Record<string, string>[];
+  /** Each entry's own `realTime`, in the order of `entries`. */
+  entryTimes: number[];
 }
 
 /**
@@ -39,12 +41,14 @@ export class TaskLogStore {
           taskId,
           taskBatchId: parseId(entry.taskBatchId),
           jobId: parseId(entry.jobId),
-          realTime: typeof entry.realTime === 'number' ? entry.realTime : Number(entry.realTime ?? 0),
+          realTime: realTimeOf(entry),
           entries: [],
+          entryTimes: [],
         };
         grouped.set(taskId, row);
       }
       row.entries.push(fields);
+      row.entryTimes.push(realTimeOf(entry));
     }
     this.rows.push(...grouped.values());
     return grouped.size;
@@ -73,4 +77,8 @@ export class TaskLogStore {
     }
     return out;
   }
+}
+
+function realTimeOf(entry: Record<string, unknown>): number {
+  return typeof entry.realTime === 'number' ? entry.realTime : Number(entry.realTime ?? 0);
 }
