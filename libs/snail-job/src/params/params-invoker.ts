@@ -1,4 +1,4 @@
-import type { JobArgs } from '../execution/job-args.js';
+import type { JobArgs } from '../job/job-args.js';
 import type { ParamsSchema } from './params-schema.js';
 import { validateParams } from './params-validation.js';
 
