@@ -49,6 +49,7 @@ import { NodeRegistry } from './registry/node.registry.js';
 import { NodeSelector } from './registry/node-selector.service.js';
 import { OpenApiController, OpenApiExceptionFilter } from './openapi/openapi.controller.js';
 import { OpenApiService } from './openapi/openapi.service.js';
+import { JobScheduler } from './scheduling/job-scheduler.service.js';
 import { WorkflowRunner } from './workflows/workflow-runner.service.js';
 import { WorkflowStore } from './workflows/workflow.store.js';
 
@@ -126,6 +127,8 @@ export class DevServerModule {
         JobsApi,
         WorkflowsApi,
         ClusterApi,
+        // schedules
+        JobScheduler,
         // SnailJob's OpenAPI
         OpenApiService,
         { provide: APP_FILTER, useClass: OpenApiExceptionFilter },

@@ -55,7 +55,7 @@ export class OpenApiExceptionFilter extends BaseExceptionFilter implements Excep
     super();
   }
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  override catch(error: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request | undefined>();
     if (host.getType() !== 'http' || !req?.originalUrl?.startsWith(`/${OPENAPI_CONTEXT_PATH}/api/`)) {
       super.catch(error, host);

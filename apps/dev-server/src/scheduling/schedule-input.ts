@@ -4,6 +4,7 @@ import {
   checkTriggerInterval,
   isResident,
   nextTriggerAt,
+  quartzCron,
   storedTriggerInterval,
   TriggerType,
 } from './trigger-interval.js';
@@ -47,6 +48,8 @@ export function parseScheduleFields(r: InputReader, what: string): ScheduleField
         : String(raw);
   const now = Date.now();
   try {
+    // The server only says "Expression parsing error"; the dev server's own API tells why.
+    if (triggerType === TriggerType.CRON) quartzCron(interval);
     const stored = storedTriggerInterval(interval, triggerType);
     const resident = isResident(triggerType, interval, now);
     checkTriggerInterval(interval, triggerType, now);
