@@ -11,6 +11,8 @@ import { ManagedProcess } from './process.js';
  * group of its own, so a server never routes one client's job to another.
  */
 export interface PeerClient {
+  /** `node`, `python`, `java`: the word the command line and the executors' context keys use. */
+  readonly key: string;
   readonly name: string;
   /** The dispatch's executorType the client accepts (the Python client refuses anything but 2). */
   readonly executorType: number;
@@ -52,6 +54,7 @@ function spawnIn(
 }
 
 export const nodeClient: PeerClient = {
+  key: 'node',
   name: 'nestjs-snail-job',
   executorType: 1,
   group: 'peers_node',
@@ -64,6 +67,7 @@ export const nodeClient: PeerClient = {
 const PYTHON_DIR = join(REPO_ROOT, 'peers/python');
 
 export const pythonClient: PeerClient = {
+  key: 'python',
   name: 'snail-job-python',
   executorType: 2,
   group: 'peers_python',
@@ -109,6 +113,7 @@ const JAVA_DIR = join(REPO_ROOT, 'peers/java');
 const JAVA_JAR = join(JAVA_DIR, 'target/java-peer.jar');
 
 export const javaClient: PeerClient = {
+  key: 'java',
   name: 'snail-job-client 1.9.0 (Java)',
   executorType: 1,
   group: 'peers_java',

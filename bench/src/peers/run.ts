@@ -33,11 +33,6 @@ const budgetMs = Number(args.get('budget-min') ?? 15) * 60_000;
 const started = performance.now();
 const overBudget = (): boolean => performance.now() - started > budgetMs;
 
-const clientKey: Record<string, PeerClient> = {
-  node: ALL_CLIENTS[0],
-  python: ALL_CLIENTS[1],
-  java: ALL_CLIENTS[2],
-};
 const logDir = mkdtempSync(join(tmpdir(), 'peers-bench-'));
 
 process.on('SIGINT', () => {
@@ -109,7 +104,7 @@ for (const name of serverNames) {
 const clients: PeerClient[] = [];
 const blockedClients: { client: string; reason: string }[] = [];
 for (const name of clientNames) {
-  const client = clientKey[name];
+  const client = ALL_CLIENTS.find((c) => c.key === name);
   if (!client) throw new Error(`unknown client ${name} (node, python, java)`);
   log(`preparing ${client.name}`);
   const reason = client.prepare();
