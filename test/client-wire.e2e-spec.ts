@@ -41,7 +41,7 @@ describe('client wire protocol against a bare gRPC peer', () => {
     await server.close();
   });
 
-  it('registers with a beat carrying every header of §2.1 and the label header', async () => {
+  it('registers with a beat carrying every header of docs/protocol.md §2.1 and the label header', async () => {
     const [beat] = await server.waitFor('/beat');
     const h = beat.headers;
     expect(h['host-id']).toMatch(/^node-\d+-[0-9a-f]{12}$/);

@@ -1,4 +1,4 @@
-/** Every text the emulated SnailJob server puts on the wire, verbatim from the Java server (spec §2–§7). */
+/** Every text the emulated SnailJob server puts on the wire, verbatim from the Java server (docs/protocol.md §2–§7). */
 export const Messages = {
   tokenFailed: (namespace: string | undefined, group: string | undefined, token: string | undefined) =>
     `Token authentication failed. [namespace:${namespace ?? 'null'} groupName:${group ?? 'null'} token:${token ?? 'null'}]`,

@@ -51,7 +51,7 @@ export interface DevServerOptions {
   callRetryIntervalMs?: number;
   /**
    * Opt-in deviation: also run the completion check when a *non-leaf* map task reports. The Java server
-   * does not (spec §12 pitfall 18), so a MAP batch whose parent reports after all its children stays
+   * does not (docs/protocol.md §12 pitfall 18), so a MAP batch whose parent reports after all its children stays
    * RUNNING for good; turn this on to let demos finish anyway. @default false
    */
   lenientMapCompletion?: boolean;

@@ -117,7 +117,7 @@ export class FakeClient {
     this.responders.set(uri, responder);
   }
 
-  /** The client headers of spec §2.1. */
+  /** The client headers of docs/protocol.md §2.1. */
   headers(): Record<string, string> {
     const h: Record<string, string> = {
       'host-id': this.hostId,

@@ -6,7 +6,7 @@ import {
   SERVER_GROUP_NAME,
 } from 'nestjs-snail-job/protocol';
 
-/** Envelopes of the same shape and size as real SnailJob 2.0.x traffic (spec §2.1, §2.4, §4.1, §6.1). */
+/** Envelopes of the same shape and size as real SnailJob 2.0.x traffic (docs/protocol.md §2.1, §2.4, §4.1, §6.1). */
 
 /** Server → client headers, as the Java server sends them. */
 export function serverHeaders(): Record<string, string> {

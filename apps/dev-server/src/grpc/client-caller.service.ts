@@ -23,7 +23,7 @@ export interface CallPolicy {
 }
 
 /**
- * Server → client calls (spec §2.4, §4): server headers, one reqId per logical call (reused by its
+ * Server → client calls (docs/protocol.md §2.4, §4): server headers, one reqId per logical call (reused by its
  * attempts), journal, and "any exception marks the node not alive".
  */
 @Injectable()

@@ -20,7 +20,7 @@ interface UnaryClient extends grpc.Client {
 }
 
 /**
- * One grpc-js client per registered node, dialled at the node's advertised `host-ip:host-port` (spec §1.1).
+ * One grpc-js client per registered node, dialled at the node's advertised `host-ip:host-port` (docs/protocol.md §1.1).
  * Like the Java server, a call that outlives its wait is abandoned but not cancelled.
  */
 @Injectable()

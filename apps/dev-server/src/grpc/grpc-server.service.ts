@@ -13,7 +13,7 @@ import { MAX_MESSAGE_BYTES } from './client-channels.service.js';
 import { RequestRouter } from './request-router.service.js';
 
 /**
- * The server's gRPC endpoint (`/UnaryRequest/unaryRequest`, spec §1.2), built on grpc-js directly so the
+ * The server's gRPC endpoint (`/UnaryRequest/unaryRequest`, docs/protocol.md §1.2), built on grpc-js directly so the
  * bound port is known and the server can be paused and resumed on the same port.
  */
 @Injectable()

@@ -15,7 +15,7 @@ import { GroupRegistry } from '../registry/group.registry.js';
 import { type HandlerReply, URI_HANDLERS, type UriHandler } from './uri-handler.js';
 
 /**
- * Every client → server call goes through here (spec §2.3): journal, blank-URI silence, injected faults,
+ * Every client → server call goes through here (docs/protocol.md §2.3): journal, blank-URI silence, injected faults,
  * token check, path match, body decoding, handler, and the reply envelope (reqId echoed, data as JSON text).
  */
 @Injectable()

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClient } from '../../test/fake-client.js';
 import { startHarness, type Harness } from '../../test/harness.js';
 
-describe('client → server envelope (spec §1.3, §2.3)', () => {
+describe('client → server envelope (docs/protocol.md §1.3, §2.3)', () => {
   let h: Harness;
   let client: FakeClient;
 

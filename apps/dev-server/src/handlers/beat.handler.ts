@@ -15,7 +15,7 @@ function javaInteger(text: string | undefined): number {
   return Number(text);
 }
 
-/** `/beat` (spec §3.1): queues a node record built from the headers; the body is ignored. */
+/** `/beat` (docs/protocol.md §3.1): queues a node record built from the headers; the body is ignored. */
 @Injectable()
 export class BeatHandler implements UriHandler {
   readonly path = ServerUri.BEAT;

@@ -11,7 +11,7 @@ function requiredId(request: Record<string, unknown>, field: string): bigint {
   return id;
 }
 
-/** `/batch/report/job/map/task/v1` (spec §3.5): children are dispatched before the reply goes out. */
+/** `/batch/report/job/map/task/v1` (docs/protocol.md §3.5): children are dispatched before the reply goes out. */
 @Injectable()
 export class MapTaskHandler implements UriHandler {
   readonly path = ServerUri.MAP_TASK;

@@ -5,7 +5,7 @@ import type { HandlerReply, InboundCall, UriHandler } from '../grpc/uri-handler.
 import { ExecutorRegistry } from '../registry/executor.registry.js';
 
 /**
- * `/register/job/executors` (spec §3.2). Success is answered even when nothing is stored — notably when the
+ * `/register/job/executors` (docs/protocol.md §3.2). Success is answered even when nothing is stored — notably when the
  * `executor-type` header is missing (the Java server's NOT NULL column swallows the insert).
  */
 @Injectable()

@@ -5,7 +5,7 @@ import { Messages } from '../dev-server.messages.js';
 import type { HandlerReply, InboundCall, UriHandler } from '../grpc/uri-handler.js';
 import { TaskLogStore } from '../logs/task-log.store.js';
 
-/** `/batch/server/report/log` (spec §7): answers success first, stores the entries afterwards. */
+/** `/batch/server/report/log` (docs/protocol.md §7): answers success first, stores the entries afterwards. */
 @Injectable()
 export class ReportLogHandler implements UriHandler {
   readonly path = ServerUri.REPORT_LOG;

@@ -12,7 +12,7 @@ function optionalText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : stringifyJson(value);
 }
 
-/** `/report/dispatch/result` (spec §6): parses the report and hands it to the result path. */
+/** `/report/dispatch/result` (docs/protocol.md §6): parses the report and hands it to the result path. */
 @Injectable()
 export class ReportResultHandler implements UriHandler {
   readonly path = ServerUri.REPORT_RESULT;

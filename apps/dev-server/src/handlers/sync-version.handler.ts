@@ -8,7 +8,7 @@ export function configRequest(version: number): { notifyList: never[]; sceneList
   return { notifyList: [], sceneList: [], version };
 }
 
-/** `/sync/version` (spec §3.3): the group's config. */
+/** `/sync/version` (docs/protocol.md §3.3): the group's config. */
 @Injectable()
 export class SyncVersionHandler implements UriHandler {
   readonly path = ServerUri.SYNC_VERSION;

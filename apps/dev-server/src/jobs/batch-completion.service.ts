@@ -9,7 +9,7 @@ import { MapReducePhases } from './map-reduce-phases.service.js';
 import { StopSender } from './stop-sender.service.js';
 
 /**
- * The batch completion check of spec §5.2: nothing happens while a task is RUNNING; otherwise the batch
+ * The batch completion check of docs/protocol.md §5.2: nothing happens while a task is RUNNING; otherwise the batch
  * becomes FAIL (any FAIL), STOP (any STOP) or SUCCESS — unless a MAP_REDUCE batch moves to its next phase.
  */
 @Injectable()
@@ -50,7 +50,7 @@ export class BatchCompletion {
 
   /**
    * Closes a batch. Non-CLUSTER batches get a clean-up stop for every task row, whatever the final status
-   * (spec §4.2).
+   * (docs/protocol.md §4.2).
    */
   close(batch: Batch, status: BatchStatus, reason?: OperationReason): void {
     if (isBatchFinished(batch.status)) return;

@@ -8,7 +8,7 @@ import { JobStore } from './job.store.js';
 import { StopSender } from './stop-sender.service.js';
 
 /**
- * Server-side stops (spec §5.12). Forced stops (manual, timeout, workflow) cover every task row: stop
+ * Server-side stops (docs/protocol.md §5.12). Forced stops (manual, timeout, workflow) cover every task row: stop
  * messages go to all rows' nodes and every non-SUCCESS row becomes STOP. OVERLAY covers RUNNING rows only.
  */
 @Injectable()

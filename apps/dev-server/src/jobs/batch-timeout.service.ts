@@ -6,7 +6,7 @@ import { OperationReason } from './job.enums.js';
 import { type Batch, isBatchFinished } from './job.model.js';
 
 /**
- * The batch timeout timer of spec §5.11: `executorTimeout × 1000 + 500 ms` after the batch turns RUNNING,
+ * The batch timeout timer of docs/protocol.md §5.11: `executorTimeout × 1000 + 500 ms` after the batch turns RUNNING,
  * an unfinished batch is force-stopped (reason TASK_EXECUTION_TIMEOUT). Like the Java server, a timer is
  * never cancelled and registrations are de-duplicated per batch while one is pending (so a manual retry
  * soon after a failure keeps the original deadline).

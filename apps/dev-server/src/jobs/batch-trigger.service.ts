@@ -26,7 +26,7 @@ export interface TriggerOptions {
 }
 
 /**
- * Triggers a job (spec §5.2, §5.14): block strategy, batch row, task generation, timeout timer, dispatch.
+ * Triggers a job (docs/protocol.md §5.2, §5.14): block strategy, batch row, task generation, timeout timer, dispatch.
  */
 @Injectable()
 export class BatchTrigger {

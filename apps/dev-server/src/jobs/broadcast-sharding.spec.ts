@@ -2,7 +2,7 @@ import { ClientUri } from 'nestjs-snail-job/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../test/harness.js';
 
-describe('BROADCAST and SHARDING (spec §5.5, §5.6)', () => {
+describe('BROADCAST and SHARDING (docs/protocol.md §5.5, §5.6)', () => {
   let h: Harness;
 
   afterEach(async () => {

@@ -4,7 +4,7 @@ import { startHarness, type Harness } from '../../test/harness.js';
 
 const cluster = { executorInfo: 'demoCluster', taskType: 1, bizId: '1948123456789012345' };
 
-describe('CLUSTER jobs (spec §4.1, §5.4, §5.13, §6)', () => {
+describe('CLUSTER jobs (docs/protocol.md §4.1, §5.4, §5.13, §6)', () => {
   let h: Harness;
 
   afterEach(async () => {

@@ -11,7 +11,7 @@ export interface DispatchMode {
 }
 
 /**
- * The `/job/dispatch/v1` argument (spec §4.1), built from the task row, its batch and the job's current
+ * The `/job/dispatch/v1` argument (docs/protocol.md §4.1), built from the task row, its batch and the job's current
  * configuration. `undefined` members are omitted on the wire.
  */
 export function buildDispatchRequest(

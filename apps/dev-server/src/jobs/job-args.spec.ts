@@ -11,7 +11,7 @@ describe('job args and results', () => {
     );
   });
 
-  it('stringifies results like the server stores them (spec §5.8)', () => {
+  it('stringifies results like the server stores them (docs/protocol.md §5.8)', () => {
     expect(resultText('abc')).toBe('abc');
     expect(resultText(5)).toBe('5');
     expect(resultText(1.5)).toBe('1.5');

@@ -6,7 +6,7 @@ export function argsHolderJson(holder: { jobParams?: unknown; maps?: unknown; re
   return beanJson(holder);
 }
 
-/** The MAP_REDUCE args wrapper `{"shardNum":n,"argsStr":"…"}` (spec §5.8). */
+/** The MAP_REDUCE args wrapper `{"shardNum":n,"argsStr":"…"}` (docs/protocol.md §5.8). */
 export interface MapReduceArgs {
   /** Number of REDUCE tasks (values < 1 count as 1). */
   shardNum: number;
@@ -64,7 +64,7 @@ export function parseShardingArgs(text: string | undefined): string[] | undefine
 }
 
 /**
- * A reported `result` as the server stores it in `result_message` (spec §5.8, §6.1): a string raw, any
+ * A reported `result` as the server stores it in `result_message` (docs/protocol.md §5.8, §6.1): a string raw, any
  * other JSON value re-serialised, `null`/absent → `undefined` (the column keeps its value).
  */
 export function resultText(result: unknown): string | undefined {

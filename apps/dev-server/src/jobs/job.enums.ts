@@ -1,4 +1,4 @@
-/** Why a batch ended the way it did (`JobOperationReasonEnum`, spec §5.1). */
+/** Why a batch ended the way it did (`JobOperationReasonEnum`, docs/protocol.md §5.1). */
 export enum OperationReason {
   NONE = 0,
   TASK_EXECUTION_TIMEOUT = 1,
@@ -17,7 +17,7 @@ export enum OperationReason {
   WORKFLOW_DECISION_FAILED = 14,
 }
 
-/** What a trigger does while the previous batch of the job still runs (spec §5.14). */
+/** What a trigger does while the previous batch of the job still runs (docs/protocol.md §5.14). */
 export enum BlockStrategy {
   DISCARD = 1,
   OVERLAY = 2,
@@ -25,7 +25,7 @@ export enum BlockStrategy {
   RECOVERY = 4,
 }
 
-/** What a failed workflow node means for its successors (spec §5.10). */
+/** What a failed workflow node means for its successors (docs/protocol.md §5.10). */
 export enum FailStrategy {
   SKIP = 1,
   BLOCK = 2,

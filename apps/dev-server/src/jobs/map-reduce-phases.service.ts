@@ -23,7 +23,7 @@ export function partition<T>(items: T[], parts: number): T[][] {
 }
 
 /**
- * The REDUCE and MERGE_REDUCE phases of a MAP_REDUCE batch (spec §5.8), created when the previous phase
+ * The REDUCE and MERGE_REDUCE phases of a MAP_REDUCE batch (docs/protocol.md §5.8), created when the previous phase
  * succeeded entirely.
  */
 @Injectable()

@@ -23,7 +23,7 @@ async function waitForTask(
   });
 }
 
-describe('MAP and MAP_REDUCE (spec §3.5, §5.7, §5.8)', () => {
+describe('MAP and MAP_REDUCE (docs/protocol.md §3.5, §5.7, §5.8)', () => {
   let h: Harness;
 
   afterEach(async () => {
@@ -170,7 +170,7 @@ describe('MAP and MAP_REDUCE (spec §3.5, §5.7, §5.8)', () => {
   });
 });
 
-describe('a MAP parent reporting after its children (spec §12 pitfall 18)', () => {
+describe('a MAP parent reporting after its children (docs/protocol.md §12 pitfall 18)', () => {
   let h: Harness;
 
   afterEach(async () => {

@@ -22,7 +22,7 @@ export interface MapTaskCall {
 }
 
 /**
- * `doMap` on the server side (spec §3.5): one child per sub-task element, round-robin over the group's
+ * `doMap` on the server side (docs/protocol.md §3.5): one child per sub-task element, round-robin over the group's
  * alive nodes (job labels not applied), parent marked non-leaf, children dispatched right away. Every call
  * appends; nothing is validated beyond what the Java server checks.
  */

@@ -22,7 +22,7 @@ export interface TaskOutcome {
 }
 
 /**
- * The result path of spec §6.3: retry decision (§5.13, including the manual-retry rule), unconditional
+ * The result path of docs/protocol.md §6.3: retry decision (§5.13, including the manual-retry rule), unconditional
  * row update, non-leaf map tasks stop there, the "batch already completed" shortcut, completion check.
  */
 @Injectable()

@@ -12,7 +12,7 @@ import { JobStore } from './job.store.js';
 import { TaskDispatcher } from './task-dispatcher.service.js';
 
 /**
- * Retries (spec §5.13): automatic ones after `retryInterval` seconds while `retryCount < maxRetryTimes`,
+ * Retries (docs/protocol.md §5.13): automatic ones after `retryInterval` seconds while `retryCount < maxRetryTimes`,
  * manual ones immediately and without limit. Both re-dispatch the same task row with `retryStatus: true`.
  */
 @Injectable()
@@ -81,7 +81,7 @@ export class RetryService {
     void this.dispatcher.dispatch(task, { retryScene: scene });
   }
 
-  /** Retry node per task type (spec §5.3). */
+  /** Retry node per task type (docs/protocol.md §5.3). */
   private retryNode(job: Job, batch: Batch, task: Task): NodeRecord | undefined {
     const candidates = () => this.selector.candidates(batch.namespaceId, batch.groupName, job.labels);
     switch (batch.taskType) {

@@ -13,7 +13,7 @@ const STOP_ATTEMPTS = 3;
 
 /**
  * Sends `/job/stop/v1` once per task row to that row's node, if the node is still in the instance table
- * (spec §4.2): 3 attempts, reply ignored. Fire-and-forget.
+ * (docs/protocol.md §4.2): 3 attempts, reply ignored. Fire-and-forget.
  */
 @Injectable()
 export class StopSender {

@@ -2,7 +2,7 @@ import { ClientUri } from 'nestjs-snail-job/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../test/harness.js';
 
-describe('stops and timeouts (spec §4.2, §5.11, §5.12)', () => {
+describe('stops and timeouts (docs/protocol.md §4.2, §5.11, §5.12)', () => {
   let h: Harness;
 
   afterEach(async () => {

@@ -17,7 +17,7 @@ import { type Task, taskNode } from './job.model.js';
 import { JobStore } from './job.store.js';
 
 /**
- * Sends `/job/dispatch/v1` for one task (spec §4.1): waits for the reply; "status 1 + data true" is
+ * Sends `/job/dispatch/v1` for one task (docs/protocol.md §4.1): waits for the reply; "status 1 + data true" is
  * accepted, any other reply is a refusal (FAIL through the result path), a transport error or silence
  * marks the node not alive and fails over (when the job has retries and this is not a retry dispatch).
  */

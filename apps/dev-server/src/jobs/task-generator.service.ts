@@ -12,7 +12,7 @@ export interface GeneratedTasks {
   sharding: boolean;
 }
 
-/** Creates the first tasks of a batch per task type (spec §5.4–§5.8). */
+/** Creates the first tasks of a batch per task type (docs/protocol.md §5.4–§5.8). */
 @Injectable()
 export class TaskGenerator {
   constructor(

@@ -15,7 +15,7 @@ export interface TaskLogRow {
 }
 
 /**
- * Real-time job logs (spec §7.3): entries whose `logType` is absent or `JOB`, grouped by `taskId` into one
+ * Real-time job logs (docs/protocol.md §7.3): entries whose `logType` is absent or `JOB`, grouped by `taskId` into one
  * row per task per report. A request with an entry lacking `taskId`, or with duplicate field names in an
  * entry, loses all its job logs — as on the Java server.
  */

@@ -17,7 +17,7 @@ export interface ConfigPushResult {
   nodes: { hostId: string; status?: number; message?: string; error?: string }[];
 }
 
-/** Server → client `/sync/version` push (spec §4.3), as after a console edit of the group. */
+/** Server → client `/sync/version` push (docs/protocol.md §4.3), as after a console edit of the group. */
 @Injectable()
 export class ConfigPush {
   constructor(

@@ -10,7 +10,7 @@ export interface ExecutorRecord {
   registeredAt: number;
 }
 
-/** Executor names announced by clients. Additive only: nothing is ever updated or removed (spec §3.2). */
+/** Executor names announced by clients. Additive only: nothing is ever updated or removed (docs/protocol.md §3.2). */
 @Injectable()
 export class ExecutorRegistry {
   private readonly executors = new Map<string, ExecutorRecord>();

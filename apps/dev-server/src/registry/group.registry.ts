@@ -52,7 +52,7 @@ export class GroupRegistry {
   }
 
   /**
-   * The token check of spec §2.3 (raw, case-sensitive header lookup). Returns the failure message, or
+   * The token check of docs/protocol.md §2.3 (raw, case-sensitive header lookup). Returns the failure message, or
    * `undefined` when the caller may proceed.
    */
   authenticate(headers: Record<string, string>): string | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesLabels, parseLabels } from './labels.js';
 
-describe('label matching (spec §8.4)', () => {
+describe('label matching (docs/protocol.md §8.4)', () => {
   it('lets a node without labels match every job', () => {
     expect(matchesLabels({}, { zone: 'a' })).toBe(true);
   });

@@ -2,7 +2,7 @@ import { parseJson } from 'nestjs-snail-job/protocol';
 import type { LabelMap } from './node.model.js';
 
 /**
- * Label matching of spec §8.4: a node without labels matches every job; otherwise it must carry every job
+ * Label matching of docs/protocol.md §8.4: a node without labels matches every job; otherwise it must carry every job
  * label with an equal value, and `state = "up"` (always required). Values are compared strictly, like the
  * Java objects they are (`"1"` ≠ `1`).
  */

@@ -4,7 +4,7 @@ import { matchesLabels } from './labels.js';
 import type { LabelMap, NodeRecord } from './node.model.js';
 import { NodeRegistry } from './node.registry.js';
 
-/** `routeKey` values (spec §5.1). */
+/** `routeKey` values (docs/protocol.md §5.1). */
 export enum RouteKey {
   CONSISTENT_HASH = 1,
   RANDOM = 2,
@@ -20,7 +20,7 @@ function hash32(text: string): number {
   return createHash('md5').update(text).digest().readUInt32BE(0);
 }
 
-/** Node selection ("routing", spec §5.3) over the alive nodes of a group that match a job's labels. */
+/** Node selection ("routing", docs/protocol.md §5.3) over the alive nodes of a group that match a job's labels. */
 @Injectable()
 export class NodeSelector {
   /** ROUND counters per allocKey (the job id), starting at 1 like the Java server. */

@@ -5,7 +5,7 @@ import type { NodeRegistry } from './node.registry.js';
 
 const node = (hostId: string) => ({ hostId }) as NodeRecord;
 
-describe('node selection (spec §5.3)', () => {
+describe('node selection (docs/protocol.md §5.3)', () => {
   const selector = new NodeSelector({} as NodeRegistry);
   const nodes = [node('a'), node('b'), node('c')];
 

@@ -1,7 +1,7 @@
 /** Labels of a node or a job (values should be strings; they are compared as-is). */
 export type LabelMap = Record<string, unknown>;
 
-/** What a client's `/beat` headers say about it (captured once per host-id, spec §8.4). */
+/** What a client's `/beat` headers say about it (captured once per host-id, docs/protocol.md §8.4). */
 export interface NodeIdentity {
   namespaceId: string;
   groupName: string;
@@ -17,7 +17,7 @@ export interface BeatRecord extends NodeIdentity {
   receivedAt: number;
 }
 
-/** A registered client instance (the in-memory instance table of spec §8.5). */
+/** A registered client instance (the in-memory instance table of docs/protocol.md §8.5). */
 export interface NodeRecord extends NodeIdentity {
   /** `namespace/group/hostId`. */
   key: string;

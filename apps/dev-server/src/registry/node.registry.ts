@@ -12,7 +12,7 @@ const SWEEP_BATCH = 257;
 /**
  * Client instances. A heartbeat is queued; the registration sweep turns it into (or refreshes) a node, so a
  * node becomes schedulable one sweep after its first beat. The liveness sweep revives nodes marked not
- * alive and drops nodes whose last processed beat is older than `nodeExpiryMs` (spec §3.1, §8.5).
+ * alive and drops nodes whose last processed beat is older than `nodeExpiryMs` (docs/protocol.md §3.1, §8.5).
  */
 @Injectable()
 export class NodeRegistry implements OnApplicationBootstrap {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClient } from '../../test/fake-client.js';
 import { startHarness, type Harness } from '../../test/harness.js';
 
-describe('registration (spec §3.1–§3.3, §8)', () => {
+describe('registration (docs/protocol.md §3.1–§3.3, §8)', () => {
   let h: Harness | undefined;
   const extra: FakeClient[] = [];
 

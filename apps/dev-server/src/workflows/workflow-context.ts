@@ -1,7 +1,7 @@
 import { parseWfContext, stringifyJson } from 'nestjs-snail-job/protocol';
 
 /**
- * Merges context changes into a context (spec §5.10): key by key, later values override, `null`
+ * Merges context changes into a context (docs/protocol.md §5.10): key by key, later values override, `null`
  * values ignored. Both are JSON object texts; blank or invalid text counts as `{}`.
  */
 export function mergeContext(base: string, ...changes: (string | undefined)[]): string {

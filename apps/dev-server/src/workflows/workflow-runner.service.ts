@@ -17,7 +17,7 @@ import { WorkflowStore } from './workflow.store.js';
 const PENDING = -1n;
 
 /**
- * Runs workflows (spec §5.10): root nodes start at trigger; when a node's batch completes, the context
+ * Runs workflows (docs/protocol.md §5.10): root nodes start at trigger; when a node's batch completes, the context
  * changes its tasks reported are merged into the workflow context and every successor whose predecessors
  * are all complete is opened — unless a failed predecessor has fail strategy BLOCK.
  */
@@ -40,7 +40,7 @@ export class WorkflowRunner implements OnModuleInit {
     });
   }
 
-  /** Starts a run. `tmpWfContext` is merged *under* the configured context (configured keys win, spec §9.2). */
+  /** Starts a run. `tmpWfContext` is merged *under* the configured context (configured keys win, docs/protocol.md §9.2). */
   start(workflow: Workflow, tmpWfContext?: string): WorkflowBatch {
     const run = this.store.addBatch({
       id: this.ids.take(),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../test/harness.js';
 
-describe('workflows (spec §5.10, §13.5)', () => {
+describe('workflows (docs/protocol.md §5.10, §13.5)', () => {
   let h: Harness;
 
   afterEach(async () => {

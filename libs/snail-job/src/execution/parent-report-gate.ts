@@ -4,7 +4,7 @@ import type { BatchState, TaskExecution } from './task-execution.js';
 
 /**
  * Sends a task's report, keeping SnailJob's map-parent race closed on this node: if a parent (a task that called
- * doMap) reports after all its children, the server never completes the batch (spec pitfall 18). So while a
+ * doMap) reports after all its children, the server never completes the batch (docs/protocol.md §12, pitfall 18). So while a
  * parent of the batch has not had its own report confirmed, reports of the batch's other tasks are held.
  */
 export function sendThroughParentGate(

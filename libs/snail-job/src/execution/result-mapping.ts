@@ -68,7 +68,7 @@ export function buildResultReport(
   if (request.workflowNodeId !== undefined && request.workflowNodeId !== null)
     report.workflowNodeId = request.workflowNodeId;
   // retryScene and retryStatus travel together: a scene of 2 without retryStatus true is read by the server as a
-  // fresh manual-retry request (spec §5.13, pitfall 37), so the scene is only echoed on retry traffic.
+  // fresh manual-retry request (docs/protocol.md §5.13, §12 pitfall 37), so the scene is only echoed on retry traffic.
   if (report.retryStatus && request.retryScene !== undefined && request.retryScene !== null) {
     report.retryScene = request.retryScene;
   }

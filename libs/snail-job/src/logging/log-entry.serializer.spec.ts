@@ -29,7 +29,7 @@ const entry = (t: TaskLog, e: Partial<LogEntry> = {}): LogEntry => ({
 describe('LogEntrySerializer', () => {
   const serializer = new LogEntrySerializer('10.0.0.5', () => 17889);
 
-  it('writes the §7.1 example byte for byte (Jackson order, value-less throwable)', () => {
+  it('writes the docs/protocol.md §7.1 example byte for byte (Jackson order, value-less throwable)', () => {
     expect(serializer.entry(entry(task()))).toBe(
       '{"fieldList":[{"name":"time_stamp","value":"1716901234567"},{"name":"level","value":"INFO"},' +
         '{"name":"thread","value":"snail-job-job-1201-3301"},{"name":"message","value":"processed 42 rows"},' +

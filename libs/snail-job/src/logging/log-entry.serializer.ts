@@ -11,7 +11,7 @@ interface TaskFragments {
 }
 
 /**
- * Writes `JobLogTaskRequest` JSON (spec §7.1) the way the Java client does: properties in Jackson 3's
+ * Writes `JobLogTaskRequest` JSON (docs/protocol.md §7.1) the way the Java client does: properties in Jackson 3's
  * alphabetical order, the eight fields in the Java appender's order, a value-less `{"name":"throwable"}` when
  * there is none, ids echoed exactly (bigint included). Per-task parts are built once per task.
  */

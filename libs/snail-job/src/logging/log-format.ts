@@ -158,7 +158,7 @@ export const MAX_STACK_LINES = 30;
 const FRAME = /^\s+at\s+(.*)$/;
 
 /**
- * The `throwable` field of §7.1: `"<Class>: <message>"` followed by up to 30 lines `"\n\tat <frame>"`, then
+ * The `throwable` field of docs/protocol.md §7.1: `"<Class>: <message>"` followed by up to 30 lines `"\n\tat <frame>"`, then
  * `"\nCaused by: …"` for `error.cause` chains while lines remain.
  */
 export function formatThrowable(error: Error): string {

@@ -29,7 +29,7 @@ const UNAVAILABLE_RETRY_MS = 60_000;
  * `doMap`: creates child map tasks through `/batch/report/job/map/task/v1`. Any number of items: they are split
  * into requests of at most {@link MAP_CHUNK_ITEMS} items and a bounded byte size, sent one after another. A
  * request is re-sent only when the connection was refused (it never reached the server); a request that may
- * have been processed is never re-sent, because every request appends children (spec §3.5, pitfall 38).
+ * have been processed is never re-sent, because every request appends children (docs/protocol.md §3.5, §12 pitfall 38).
  */
 @Injectable()
 export class MapTaskReporter {

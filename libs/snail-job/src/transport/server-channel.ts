@@ -37,7 +37,7 @@ export class ServerChannel implements OnApplicationShutdown {
     private readonly instrumentation: SnailJobInstrumentation,
   ) {}
 
-  /** Headers of §2.1, built for every call. */
+  /** Headers of docs/protocol.md §2.1, built for every call. */
   headers(extra?: Record<string, string>): Record<string, string> {
     return {
       [Header.HOST_ID]: this.identity.hostId,
