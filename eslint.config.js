@@ -2,7 +2,10 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**'] },
+  {
+    // test/consumers: apps built outside the repository against the packed tarball (scripts/test-consumers.mjs).
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', 'test/consumers/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
