@@ -159,3 +159,8 @@ export const LIMIT_FOR_UNKNOWN_EXECUTOR = (
 
 export const CLIENT_STOPPED = (ms: number, unflushed: readonly string[]) =>
   `SnailJob client stopped in ${ms} ms${unflushed.length ? ` (not fully delivered: ${unflushed.join(', ')})` : ''}`;
+
+export const SIGNAL_WITHOUT_SHUTDOWN_HOOKS = (signal: string) =>
+  `${signal} received and nothing else handles it (app.enableShutdownHooks() is off): SnailJob lets running ` +
+  `tasks finish (up to shutdownGraceMs), reports them, then the process exits. Call app.enableShutdownHooks() ` +
+  `so that the rest of the app shuts down gracefully too.`;
