@@ -118,13 +118,14 @@ describe('the packed nestjs-snail-job', () => {
     }
   });
 
-  it('accepts Nest 10, 11 and 12, and leaves Terminus and prom-client optional', () => {
-    for (const nest of ['@nestjs/common', '@nestjs/core', '@nestjs/microservices'])
+  it('accepts Nest 10, 11 and 12, and leaves Terminus, prom-client and @nestjs/testing optional', () => {
+    for (const nest of ['@nestjs/common', '@nestjs/core', '@nestjs/microservices', '@nestjs/testing'])
       expect(manifest.peerDependencies[nest]).toBe('^10.0.0 || ^11.0.0 || ^12.0.0');
     // Terminus 10 does not export HealthIndicatorService; Terminus 11 accepts Nest 10 (docs/installation.md).
     expect(manifest.peerDependencies['@nestjs/terminus']).toBe('^11.0.0 || ^12.0.0');
     expect(manifest.peerDependenciesMeta).toEqual({
       '@nestjs/terminus': { optional: true },
+      '@nestjs/testing': { optional: true }, // only nestjs-snail-job/testing uses it
       'prom-client': { optional: true },
     });
   });
