@@ -123,7 +123,7 @@ describe('the packed nestjs-snail-job', () => {
       expect(manifest.peerDependencies[nest]).toBe('^10.0.0 || ^11.0.0 || ^12.0.0');
     // Terminus 10 does not export HealthIndicatorService; Terminus 11 accepts Nest 10 (docs/installation.md).
     expect(manifest.peerDependencies['@nestjs/terminus']).toBe('^11.0.0 || ^12.0.0');
-    expect(manifest.peerDependenciesMeta).toEqual({
+    expect(manifest.peerDependenciesMeta).toMatchObject({
       '@nestjs/terminus': { optional: true },
       '@nestjs/testing': { optional: true }, // only nestjs-snail-job/testing uses it
       'prom-client': { optional: true },
