@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, parseJson } from '../protocol/json.js';
 import type { DispatchJobRequest } from '../protocol/payloads.js';
 import { buildArgs } from './args-factory.js';
-import { validateDispatch } from './dispatch-request.js';
+import { validateDispatch } from '../inbound/dispatch-request.js';
 import type { ReduceArgs } from '../job/job-args.js';
 
 /** A dispatch argument as the envelope decoder yields it from the server's JSON text. */

@@ -1,5 +1,5 @@
 import type { DispatchJobRequest } from '../protocol/payloads.js';
-import { documentsProblem } from './args-factory.js';
+import { documentsProblem } from '../execution/args-factory.js';
 
 /** A Java `long`: the range every SnailJob id is in. */
 const LONG_MIN = -(2n ** 63n);
