@@ -19,8 +19,8 @@ export const FULL_PLAN: PeerBenchPlan = {
   burstJobs: 300,
   warmupJobs: 20,
   maps: [
-    { items: 10_000, budgetMs: 60_000 },
-    { items: 100_000, budgetMs: 45_000 },
+    { items: 10_000, budgetMs: 45_000 },
+    { items: 100_000, budgetMs: 40_000 },
   ],
   logLines: 10_000,
   registerBudgetMs: 90_000,
@@ -292,7 +292,7 @@ export class PeerMeasurement {
     let delivered = 0;
     let lastChange = performance.now();
     // The Python client flushes a partial buffer 10 s after its first line: wait up to 15 s for a change.
-    while (delivered < lines && performance.now() - lastChange < 15_000 && performance.now() - t0 < 90_000) {
+    while (delivered < lines && performance.now() - lastChange < 15_000 && performance.now() - t0 < 45_000) {
       const n = await this.target.logLines(batchId);
       if (n !== delivered) {
         delivered = n;
