@@ -25,6 +25,29 @@ const tsc = spawnSync(
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 writeJson(path.join(dist, 'package.json'), { type: 'commonjs' });
+
+// The wire codec is generated JavaScript (scripts/generate-wire-codec.mjs, an ES module beside its
+// declarations), which tsc does not compile: transpile it to CommonJS for this build and copy its types.
+const ts = require('typescript');
+const generatedSrc = path.join(pkgDir, 'src', 'protocol', 'generated');
+const generatedOut = path.join(dist, 'protocol', 'generated');
+fs.mkdirSync(generatedOut, { recursive: true });
+for (const file of fs.readdirSync(generatedSrc)) {
+  const from = path.join(generatedSrc, file);
+  if (file.endsWith('.d.ts')) {
+    fs.copyFileSync(from, path.join(generatedOut, file));
+  } else if (file.endsWith('.js')) {
+    const { outputText } = ts.transpileModule(fs.readFileSync(from, 'utf8'), {
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
+      fileName: file,
+    });
+    fs.writeFileSync(path.join(generatedOut, file), outputText);
+  }
+}
 writeJson(path.join(dist, 'esm', 'package.json'), { type: 'module' });
 
 const { exports } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
