@@ -50,6 +50,7 @@ import { NodeSelector } from './registry/node-selector.service.js';
 import { OpenApiController, OpenApiExceptionFilter } from './openapi/openapi.controller.js';
 import { OpenApiService } from './openapi/openapi.service.js';
 import { JobScheduler } from './scheduling/job-scheduler.service.js';
+import { WorkflowNodes } from './workflows/workflow-nodes.service.js';
 import { WorkflowRunner } from './workflows/workflow-runner.service.js';
 import { WorkflowStore } from './workflows/workflow.store.js';
 
@@ -121,6 +122,7 @@ export class DevServerModule {
         MapTaskService,
         // workflows
         WorkflowStore,
+        WorkflowNodes,
         WorkflowRunner,
         // API
         Waiters,
