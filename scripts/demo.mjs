@@ -25,6 +25,7 @@ async function main() {
     logger: false,
   });
   console.log(`  gRPC 127.0.0.1:${server.grpcPort}   HTTP API ${server.baseUrl}/api`);
+  console.log(`  console ${server.baseUrl}/   OpenAPI ${server.baseUrl}/snail-job/api`);
 
   console.log(
     bold(

@@ -9,6 +9,9 @@ describe('npm run demo', () => {
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(out).toContain('All 9 scenarios ended as expected');
+    expect(out).toMatch(
+      /console http:\/\/127\.0\.0\.1:\d+\/ {3}OpenAPI http:\/\/127\.0\.0\.1:\d+\/snail-job\/api/,
+    );
     for (const row of [
       /CLUSTER\s+helloJob\s+\d+\s+SUCCESS/,
       /BROADCAST\s+broadcastJob\s+\d+\s+SUCCESS\s+2\s+2/,

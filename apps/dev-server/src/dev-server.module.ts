@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClusterApi } from './api/cluster-api.service.js';
 import { JobsApi } from './api/jobs-api.service.js';
 import { Waiters } from './api/waiters.service.js';
@@ -49,7 +49,10 @@ import { NodeRegistry } from './registry/node.registry.js';
 import { NodeSelector } from './registry/node-selector.service.js';
 import { OpenApiController, OpenApiExceptionFilter } from './openapi/openapi.controller.js';
 import { OpenApiService } from './openapi/openapi.service.js';
+import { PersistAfterRequestInterceptor } from './persistence/persist-after-request.interceptor.js';
+import { PersistenceService } from './persistence/persistence.service.js';
 import { JobScheduler } from './scheduling/job-scheduler.service.js';
+import { WorkflowNodes } from './workflows/workflow-nodes.service.js';
 import { WorkflowRunner } from './workflows/workflow-runner.service.js';
 import { WorkflowStore } from './workflows/workflow.store.js';
 
@@ -121,6 +124,7 @@ export class DevServerModule {
         MapTaskService,
         // workflows
         WorkflowStore,
+        WorkflowNodes,
         WorkflowRunner,
         // API
         Waiters,
@@ -129,6 +133,9 @@ export class DevServerModule {
         ClusterApi,
         // schedules
         JobScheduler,
+        // data directory
+        PersistenceService,
+        { provide: APP_INTERCEPTOR, useClass: PersistAfterRequestInterceptor },
         // SnailJob's OpenAPI
         OpenApiService,
         { provide: APP_FILTER, useClass: OpenApiExceptionFilter },

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ApiId, type IdInput, parseId, toApiId } from '../common/ids.js';
 import { IdGenerator } from '../common/id.generator.js';
+import { snowflakeId } from '../common/snowflake.js';
 import { InvalidInputError } from '../errors/invalid-input.error.js';
 import { NotFoundError } from '../errors/not-found.error.js';
 import { WaitTimeoutError } from '../errors/wait-timeout.error.js';
@@ -50,7 +51,7 @@ export class WorkflowsApi {
       wfContext: draft.wfContext,
       executorTimeout: draft.executorTimeout,
       createdAt: Date.now(),
-      bizId: draft.bizId ?? String(id),
+      bizId: draft.bizId ?? snowflakeId(),
       workflowStatus: draft.workflowStatus,
       triggerType: draft.triggerType,
       triggerInterval: draft.triggerInterval,

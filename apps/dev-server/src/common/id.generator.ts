@@ -17,4 +17,9 @@ export class IdGenerator {
   take(): bigint {
     return this.next++;
   }
+
+  /** Continues after `id` (ids loaded from a data directory are never handed out again). */
+  advancePast(id: bigint): void {
+    if (id >= this.next) this.next = id + 1n;
+  }
 }

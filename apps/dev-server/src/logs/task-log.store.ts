@@ -54,6 +54,16 @@ export class TaskLogStore {
     return grouped.size;
   }
 
+  /** Every row in arrival order (do not modify). */
+  allRows(): readonly TaskLogRow[] {
+    return this.rows;
+  }
+
+  /** Rows loaded from a data directory, before any new one arrives. */
+  restore(rows: TaskLogRow[]): void {
+    this.rows.push(...rows);
+  }
+
   forTask(taskId: bigint): TaskLogRow[] {
     return this.rows.filter((r) => r.taskId === taskId);
   }

@@ -17,12 +17,25 @@ export const PARAM_INCORRECT = 'Parameter exception';
 /** Any exception that is not a SnailJob one. */
 export const SYSTEM_EXCEPTION = 'System exception';
 
+/**
+ * Properties in alphabetical order at every level, as the 2.0.2 server writes them (Spring Boot 4's Jackson 3
+ * sorts properties alphabetically by default; seen on the real server).
+ */
+export function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)])) as T;
+}
+
 export function ok<T>(data: T): OpenApiResult<T> {
-  return { status: 1, message: SUCCEEDED, data };
+  return { data: sortKeys(data), message: SUCCEEDED, status: 1 };
 }
 
 export function failed(message: string): OpenApiResult<never> {
-  return { status: 0, message, data: null };
+  return { data: null, message, status: 0 };
 }
 
 /** A failure the server reports with its own message (`SnailJobServerException`, validation). */

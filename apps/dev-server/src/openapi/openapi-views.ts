@@ -24,7 +24,7 @@ const date = (ms: number | undefined): string | null => (ms === undefined ? null
 const dateOrNull = (ms: number | undefined): string | null => (!ms ? null : formatLocalDateTime(ms));
 const id = (v: bigint | undefined): ApiId | null => (v === undefined ? null : toApiId(v));
 
-/** `JobResponse` / `JobApiResponse`. */
+/** `JobResponse` / `JobApiResponse` (fields listed in declaration order; answers sort them). */
 export interface JobResponse {
   id: ApiId | null;
   bizId: string | null;
@@ -83,8 +83,8 @@ function jobResponseOf(job: Job | undefined): JobResponse {
     argsStr: job?.argsStr ?? null,
     argsType: job ? String(job.argsType ?? 1) : null,
     extAttrs: job ? (job.extAttrs ?? '') : null,
-    // JobConverter maps next_trigger_at through DateUtils.toLocalDateTime: 0 is the epoch, not null.
-    nextTriggerAt: job ? date(job.nextTriggerAt ?? 0) : null,
+    // 0 (workflow-only jobs) is answered as null (seen on the real server).
+    nextTriggerAt: dateOrNull(job?.nextTriggerAt),
     jobStatus: job ? (job.jobStatus ?? 1) : null,
     routeKey: job?.routeKey ?? null,
     executorType: job?.executorType ?? null,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { parseWfContext, type TaskType } from 'nestjs-snail-job/protocol';
 import { toApiId } from '../common/ids.js';
 import { IdGenerator } from '../common/id.generator.js';
+import { snowflakeId } from '../common/snowflake.js';
 import { BatchTrigger } from '../jobs/batch-trigger.service.js';
 import type { BlockStrategy } from '../jobs/job.enums.js';
 import type { Job } from '../jobs/job.model.js';
@@ -33,7 +34,6 @@ import {
 
 /** `SystemProperties.bucketTotal`. */
 const BUCKET_TOTAL = 128;
-const SNOWFLAKE_EPOCH = 1_288_834_974_657n;
 
 /** hutool `HashUtil.bkdrHash` (seed 131, 31-bit). */
 export function bkdrHash(text: string): number {
@@ -70,8 +70,6 @@ const isStatus = (v: number | undefined): v is number => v === 0 || v === 1;
  */
 @Injectable()
 export class OpenApiService {
-  private bizSeq = 0n;
-
   constructor(
     private readonly ids: IdGenerator,
     private readonly jobs: JobStore,
@@ -100,7 +98,7 @@ export class OpenApiService {
     schedule(() => checkTriggerInterval(req.triggerInterval, req.triggerType, now));
     const next = schedule(() => nextTriggerAt(req.triggerType, stored, now));
     const namespaceId = caller.namespaceId ?? '';
-    const bizId = req.bizId && req.bizId.trim() !== '' ? req.bizId : this.snowflake();
+    const bizId = req.bizId && req.bizId.trim() !== '' ? req.bizId : snowflakeId();
     // The columns without a default (`sj_job`): a missing one fails the insert.
     if (req.jobName === undefined) throw new OpenApiSystemError('job_name is NOT NULL');
     if (this.jobs.allJobs().some((j) => j.namespaceId === namespaceId && j.bizId === bizId)) {
@@ -472,9 +470,5 @@ export class OpenApiService {
     } catch {
       return {};
     }
-  }
-
-  private snowflake(): string {
-    return String(((BigInt(Date.now()) - SNOWFLAKE_EPOCH) << 22n) | (this.bizSeq++ & 0x3fffffn));
   }
 }

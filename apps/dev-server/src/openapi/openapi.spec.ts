@@ -90,12 +90,14 @@ describe('SnailJob OpenAPI (JobApi, JobBatchApi, WorkflowApi, WorkflowBatchApi)'
 
     const detail = await call(h, 'GET', `/api/job/detail/id?id=${jobId}`);
     const job = detail.data as Record<string, unknown>;
+    // Alphabetical, as the 2.0.2 server (Jackson 3) writes them.
     expect(Object.keys(job)).toEqual([
-      'id', 'bizId', 'groupName', 'jobName', 'argsStr', 'argsType', 'extAttrs', 'nextTriggerAt', 'jobStatus',
-      'routeKey', 'executorType', 'executorInfo', 'triggerType', 'triggerInterval', 'blockStrategy',
-      'executorTimeout', 'maxRetryTimes', 'retryInterval', 'taskType', 'parallelNum', 'bucketIndex',
-      'description', 'createDt', 'updateDt', 'deleted', 'notifyIds', 'labels',
+      'argsStr', 'argsType', 'bizId', 'blockStrategy', 'bucketIndex', 'createDt', 'deleted', 'description',
+      'executorInfo', 'executorTimeout', 'executorType', 'extAttrs', 'groupName', 'id', 'jobName', 'jobStatus',
+      'labels', 'maxRetryTimes', 'nextTriggerAt', 'notifyIds', 'parallelNum', 'retryInterval', 'routeKey',
+      'taskType', 'triggerInterval', 'triggerType', 'updateDt',
     ]); // prettier-ignore
+    expect(Object.keys(added)).toEqual(['data', 'message', 'status']);
     expect(job).toMatchObject({
       id: jobId,
       groupName: DEMO_GROUP,

@@ -43,6 +43,13 @@ export class GroupRegistry {
     return config;
   }
 
+  /** A group loaded from a data directory: configured groups keep their token, the version never goes back. */
+  restore(group: GroupConfig): void {
+    const existing = this.find(group.namespaceId, group.groupName);
+    if (!existing) this.groups.set(key(group.namespaceId, group.groupName), { ...group });
+    else existing.version = Math.max(existing.version, group.version);
+  }
+
   find(namespaceId: string, groupName: string): GroupConfig | undefined {
     return this.groups.get(key(namespaceId, groupName));
   }

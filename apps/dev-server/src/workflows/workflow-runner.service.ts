@@ -4,7 +4,6 @@ import { DevServerLogger } from '../common/dev-server.logger.js';
 import { IdGenerator } from '../common/id.generator.js';
 import { TimerService } from '../common/timer.service.js';
 import { BatchStopper } from '../jobs/batch-stopper.service.js';
-import { BatchTrigger } from '../jobs/batch-trigger.service.js';
 import { JobEvents } from '../jobs/job-events.js';
 import { FailStrategy, OperationReason } from '../jobs/job.enums.js';
 import { type Batch, isBatchFinished } from '../jobs/job.model.js';
@@ -12,6 +11,7 @@ import { JobStore } from '../jobs/job.store.js';
 import { mergeContext } from './workflow-context.js';
 import type { Workflow, WorkflowBatch, WorkflowNode } from './workflow.model.js';
 import { WorkflowStore } from './workflow.store.js';
+import { isDecision, SKIP_REASONS, WorkflowNodes } from './workflow-nodes.service.js';
 
 /** Placeholder batch id of a node being opened. */
 const PENDING = -1n;
@@ -27,7 +27,7 @@ export class WorkflowRunner implements OnModuleInit {
     private readonly ids: IdGenerator,
     private readonly store: WorkflowStore,
     private readonly jobs: JobStore,
-    private readonly trigger: BatchTrigger,
+    private readonly nodes: WorkflowNodes,
     private readonly stopper: BatchStopper,
     private readonly events: JobEvents,
     private readonly timers: TimerService,
@@ -60,6 +60,7 @@ export class WorkflowRunner implements OnModuleInit {
     this.openAll(
       run,
       workflow.nodes.filter((n) => !workflow.edges.some(([, to]) => to === n.id)),
+      workflow,
     );
     this.completeIfDone(workflow, run);
     return run;
@@ -75,17 +76,23 @@ export class WorkflowRunner implements OnModuleInit {
     }
   }
 
-  /** Opens nodes; all are reserved first, as a batch may finish (CANCEL) inside `trigger()`. */
-  private openAll(run: WorkflowBatch, nodes: WorkflowNode[]): void {
-    const fresh = nodes.filter((n) => !run.nodeBatches.has(n.id) && this.jobs.job(n.jobId));
+  /**
+   * Opens nodes (by `priorityLevel`, as the server orders siblings); all are reserved first, as a batch may finish
+   * (CANCEL, or a server-evaluated node) inside `open()`. `parent` is the finished batch that led here.
+   */
+  private openAll(run: WorkflowBatch, nodes: WorkflowNode[], workflow?: Workflow, parent?: Batch): void {
+    const fresh = nodes
+      .filter((n) => !run.nodeBatches.has(n.id) && (isDecision(n) || this.jobs.job(n.jobId)))
+      .sort((a, b) => (a.priorityLevel ?? 1) - (b.priorityLevel ?? 1));
     for (const node of fresh) run.nodeBatches.set(node.id, PENDING);
+    let branchTaken = false;
     for (const node of fresh) {
       if (isBatchFinished(run.status)) return;
-      const job = this.jobs.job(node.jobId)!;
-      const batch = this.trigger.trigger(job, {
-        workflow: { workflowTaskBatchId: run.id, workflowNodeId: node.id },
-      });
-      run.nodeBatches.set(node.id, batch.id);
+      const parentReason =
+        workflow && parent ? this.parentReason(workflow, run, node, parent) : OperationReason.NONE;
+      const opened = this.nodes.open(run, node, { parentReason, branchTaken });
+      branchTaken = opened.branchTaken;
+      run.nodeBatches.set(node.id, opened.batch.id);
     }
   }
 
@@ -94,25 +101,57 @@ export class WorkflowRunner implements OnModuleInit {
     const workflow = run && this.store.workflow(run.workflowId);
     if (!run || !workflow || isBatchFinished(run.status) || batch.workflowNodeId === undefined) return;
     run.nodeBatches.set(batch.workflowNodeId, batch.id);
-    run.wfContext = mergeContext(run.wfContext, ...this.jobs.tasksOf(batch.id).map((t) => t.wfContext));
+    const node = workflow.nodes.find((n) => n.id === batch.workflowNodeId);
+    // A decision's successors see the context as it is; other nodes merge their tasks' changes first.
+    if (!node || !isDecision(node)) {
+      run.wfContext = mergeContext(run.wfContext, ...this.jobs.tasksOf(batch.id).map((t) => t.wfContext));
+    }
     const successors = workflow.edges.filter(([from]) => from === batch.workflowNodeId).map(([, to]) => to);
     this.openAll(
       run,
       workflow.nodes.filter((n) => successors.includes(n.id) && this.ready(workflow, run, n)),
+      workflow,
+      batch,
     );
     this.completeIfDone(workflow, run);
   }
 
-  /** All predecessors finished, and none failed with fail strategy BLOCK. */
+  /**
+   * All predecessors finished, and none failed with fail strategy BLOCK — where "failed" is any status but
+   * SUCCESS whose reason is not a skip (`WorkflowExecutorActor.arePredecessorsComplete`): FAIL, STOP, and CANCEL
+   * (no client, closed node) block; skipped branches do not.
+   */
   private ready(workflow: Workflow, run: WorkflowBatch, node: WorkflowNode): boolean {
     const preds = workflow.edges.filter(([, to]) => to === node.id).map(([from]) => from);
     return preds.every((id) => {
-      const status = this.nodeStatus(run, id);
-      if (status === undefined || !isBatchFinished(status)) return false;
+      const batch = this.nodeBatch(run, id);
+      if (batch === undefined || !isBatchFinished(batch.status)) return false;
       const pred = workflow.nodes.find((n) => n.id === id);
-      const failed = status === BatchStatus.FAIL || status === BatchStatus.STOP;
+      const failed = batch.status !== BatchStatus.SUCCESS && !SKIP_REASONS.has(batch.operationReason);
       return !(failed && pred?.failStrategy === FailStrategy.BLOCK);
     });
+  }
+
+  /**
+   * The predecessor's reason a node is opened with (`WorkflowExecutorActor.fillParentOperationReason`): a skip
+   * reason of a non-decision parent does not skip a join whose other predecessors ran.
+   */
+  private parentReason(workflow: Workflow, run: WorkflowBatch, node: WorkflowNode, parent: Batch): number {
+    const parentNode = workflow.nodes.find((n) => n.id === parent.workflowNodeId);
+    if (!SKIP_REASONS.has(parent.operationReason) || (parentNode && isDecision(parentNode)))
+      return parent.operationReason;
+    const otherRan = workflow.edges
+      .filter(([from, to]) => to === node.id && from !== parent.workflowNodeId)
+      .some(([from]) => {
+        const b = this.nodeBatch(run, from);
+        return b !== undefined && !SKIP_REASONS.has(b.operationReason);
+      });
+    return otherRan ? OperationReason.NONE : parent.operationReason;
+  }
+
+  private nodeBatch(run: WorkflowBatch, nodeId: bigint): Batch | undefined {
+    const batchId = run.nodeBatches.get(nodeId);
+    return batchId === undefined ? undefined : this.jobs.batch(batchId);
   }
 
   private nodeStatus(run: WorkflowBatch, nodeId: bigint): BatchStatus | undefined {
@@ -120,15 +159,27 @@ export class WorkflowRunner implements OnModuleInit {
     return batchId === undefined ? undefined : this.jobs.batch(batchId)?.status;
   }
 
+  /**
+   * Once every opened node's batch is finished the run ends (`WorkflowBatchHandler.complete`): FAIL when a leaf
+   * was never reached (a BLOCK failure above it) or ended other than SUCCESS for a reason other than "no
+   * processing needed" / "closed"; SUCCESS otherwise — a failed middle node with fail strategy SKIP does not fail
+   * the run.
+   */
   private completeIfDone(workflow: Workflow, run: WorkflowBatch): void {
     if (isBatchFinished(run.status)) return;
     const statuses = [...run.nodeBatches.keys()].map((id) => this.nodeStatus(run, id));
     if (statuses.some((s) => s === undefined || !isBatchFinished(s))) return;
-    const final = statuses.includes(BatchStatus.FAIL)
-      ? BatchStatus.FAIL
-      : statuses.includes(BatchStatus.STOP)
-        ? BatchStatus.STOP
-        : BatchStatus.SUCCESS;
+    const leaves = workflow.nodes.filter((n) => !workflow.edges.some(([from]) => from === n.id));
+    const failed = leaves.some((leaf) => {
+      const batch = this.nodeBatch(run, leaf.id);
+      if (batch === undefined) return true;
+      return (
+        batch.status !== BatchStatus.SUCCESS &&
+        batch.operationReason !== OperationReason.WORKFLOW_NODE_NO_REQUIRED &&
+        batch.operationReason !== OperationReason.WORKFLOW_NODE_CLOSED_SKIP_EXECUTION
+      );
+    });
+    const final = failed ? BatchStatus.FAIL : BatchStatus.SUCCESS;
     this.finish(run, final);
     this.logger.log(`workflow batch ${run.id} (workflow ${workflow.id}) → ${BatchStatus[final]}`);
   }
