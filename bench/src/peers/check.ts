@@ -95,7 +95,14 @@ for (const key of serverKeys) {
   if (key === 'real') {
     const real = await realTarget((line) => log(`  real server: ${line}`));
     if (typeof real === 'string') realReason = real;
-    else results.real = await runAll(real);
+    else {
+      try {
+        results.real = await runAll(real);
+      } catch (e) {
+        realReason = `it did not start: ${(e as Error).message.split('\n')[0]}`;
+        log(`real server: ${realReason}`);
+      }
+    }
   }
 }
 

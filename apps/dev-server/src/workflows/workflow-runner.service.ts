@@ -94,13 +94,34 @@ export class WorkflowRunner implements OnModuleInit {
     const workflow = run && this.store.workflow(run.workflowId);
     if (!run || !workflow || isBatchFinished(run.status) || batch.workflowNodeId === undefined) return;
     run.nodeBatches.set(batch.workflowNodeId, batch.id);
-    run.wfContext = mergeContext(run.wfContext, ...this.jobs.tasksOf(batch.id).map((t) => t.wfContext));
+    if (this.mergesContext(workflow, batch.workflowNodeId)) {
+      run.wfContext = mergeContext(run.wfContext, ...this.jobs.tasksOf(batch.id).map((t) => t.wfContext));
+    }
     const successors = workflow.edges.filter(([from]) => from === batch.workflowNodeId).map(([, to]) => to);
     this.openAll(
       run,
       workflow.nodes.filter((n) => successors.includes(n.id) && this.ready(workflow, run, n)),
     );
     this.completeIfDone(workflow, run);
+  }
+
+  /**
+   * Whether a finished node's context changes reach the run. The Java server merges them only on the way to
+   * successors: when neither the node nor a sibling (a node sharing a predecessor; for start nodes, another start
+   * node) has a successor, it completes the run without merging, so the last nodes' changes never reach the run's
+   * context (`snail-job-server-dispatcher/snail-job-server-job-task/src/main/java/com/aizuda/snailjob/server/job/
+   * task/support/dispatch/WorkflowExecutorActor.java`: `allSuccessors` empty → `complete`, before
+   * `mergeWorkflowContextAndRetry`).
+   */
+  private mergesContext(workflow: Workflow, nodeId: bigint): boolean {
+    const preds = (id: bigint): bigint[] =>
+      workflow.edges.filter(([, to]) => to === id).map(([from]) => from);
+    const mine = preds(nodeId);
+    return workflow.nodes.some((n) => {
+      const theirs = preds(n.id);
+      const sibling = mine.length === 0 ? theirs.length === 0 : theirs.some((p) => mine.includes(p));
+      return sibling && workflow.edges.some(([from]) => from === n.id);
+    });
   }
 
   /** All predecessors finished, and none failed with fail strategy BLOCK. */
