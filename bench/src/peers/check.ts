@@ -68,6 +68,7 @@ async function runAll(target: PeerTarget): Promise<Outcomes> {
         for (const s of scenarios) {
           let outcome: string;
           try {
+            await m.ready(30_000);
             outcome = await s.run({ target, client });
           } catch (e) {
             outcome = `error: ${(e as Error).message}`;
