@@ -51,7 +51,7 @@ describe('workflows (spec §5.10, §13.5)', () => {
   it("merges a node's context only on the way to successors: the last node's changes stay out of the run", async () => {
     h = await startHarness();
     const [client] = h.clients;
-    const ids = [];
+    const ids: Awaited<ReturnType<typeof h.server.createJob>>['id'][] = [];
     for (const name of ['a', 'b', 'c', 'd'])
       ids.push((await h.server.createJob({ executorInfo: name, taskType: 1 })).id);
     // A -> B -> D and A -> C: C is a leaf, but its sibling B has a successor, so C's change is merged (Java).
