@@ -85,7 +85,9 @@ describe('workflow context through the dev server', () => {
     expect(readBy.extract).toEqual({ run: 'demo-1' });
     expect(readBy.mapRoot).toEqual({ rows: 42 });
     expect(readBy.load).toEqual({ run: 'demo-1', rows: 42, mapped: true, cities: 2 });
-    expect(JSON.parse(done.wfContext)).toEqual({ run: 'loaded', rows: 42, mapped: true, cities: 2 });
+    // The last node's own change ('run' = 'loaded') is reported but, as on the Java server, never merged into the
+    // run's context: that happens only on the way to a successor (docs/dev-server.md, differences found against the real server).
+    expect(JSON.parse(done.wfContext)).toEqual({ run: 'demo-1', rows: 42, mapped: true, cities: 2 });
 
     const reports = await receivedBodies<Record<string, unknown>>(server, '/report/dispatch/result');
     const extractReport = reports.find((r) => r.jobId === Number(extract.id))!;
@@ -104,5 +106,7 @@ describe('workflow context through the dev server', () => {
     // the root reports its own change once more with its result
     const rootReport = reports.find((r) => r.jobId === Number(map.id) && r.wfContext === '{"mapped":true}');
     expect(rootReport).toBeDefined();
+    const loadReport = reports.find((r) => r.jobId === Number(load.id))!;
+    expect(loadReport.wfContext).toBe('{"run":"loaded"}');
   });
 });

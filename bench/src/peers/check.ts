@@ -68,6 +68,7 @@ async function runAll(target: PeerTarget): Promise<Outcomes> {
         for (const s of scenarios) {
           let outcome: string;
           try {
+            await m.ready(30_000);
             outcome = await s.run({ target, client });
           } catch (e) {
             outcome = `error: ${(e as Error).message}`;
@@ -95,7 +96,14 @@ for (const key of serverKeys) {
   if (key === 'real') {
     const real = await realTarget((line) => log(`  real server: ${line}`));
     if (typeof real === 'string') realReason = real;
-    else results.real = await runAll(real);
+    else {
+      try {
+        results.real = await runAll(real);
+      } catch (e) {
+        realReason = `it did not start: ${(e as Error).message.split('\n')[0]}`;
+        log(`real server: ${realReason}`);
+      }
+    }
   }
 }
 

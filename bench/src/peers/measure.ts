@@ -304,13 +304,20 @@ export class PeerMeasurement {
     this.figures.lost += Math.max(0, lines - delivered);
   }
 
-  /** Restarts the server; ms from its being back until this client runs a job again. */
-  async recover(): Promise<void> {
-    await this.target.restart();
-    const back = performance.now();
+  /**
+   * After a server restart (done once for every client still running): ms from `back`, the server's being up
+   * again, until this client runs a job again.
+   */
+  async recoverFrom(back: number): Promise<void> {
+    if (!this.proc?.running) throw new Error('the client is not running');
     await this.target.ensureGroup(this.client.group, this.client.token);
     const jobId = await this.job('peerNoop', 1);
     this.figures.recoverMs = await firstSuccess(this.target, jobId, this.plan.recoverBudgetMs, back);
+  }
+
+  /** Waits until the client runs a job (again: a failed dispatch makes a server take a node out for a while). */
+  async ready(budgetMs: number): Promise<void> {
+    await firstSuccess(this.target, this.noopJob, budgetMs, performance.now());
   }
 
   async stop(): Promise<void> {

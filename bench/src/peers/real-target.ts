@@ -298,7 +298,9 @@ class RealServerTarget implements PeerTarget {
  * starting) the server jar cannot be obtained (the harness then says what Maven answered).
  */
 export async function realTarget(log: (line: string) => void): Promise<PeerTarget | string> {
-  const compiled = join(ROOT, 'bench/dist/peers-bench/test/real-server/real-server.js');
+  // PEERS_REAL_HARNESS: a compiled real-server.js elsewhere (e.g. a harness being worked on in another tree).
+  const compiled =
+    process.env.PEERS_REAL_HARNESS ?? join(ROOT, 'bench/dist/peers-bench/test/real-server/real-server.js');
   if (!existsSync(compiled)) return 'the real-server harness (test/real-server/) is not in this tree';
   const harness = (await import(pathToFileURL(compiled).href)) as Harness;
   return new RealServerTarget(harness, log);

@@ -61,31 +61,49 @@ async function step(figures: PeerFigures, what: string, fn: () => Promise<void>)
   }
 }
 
-/** One client against one (running) server; the restart measurement restarts the server. */
-async function measure(client: PeerClient, target: PeerTarget): Promise<PeerFigures> {
-  const m = new PeerMeasurement(client, target, plan, logDir);
+/** One client against one (running) server; the client is left running for the restart measurement. */
+async function measure(m: PeerMeasurement): Promise<void> {
   const f = m.figures;
-  try {
-    log(`${client.name} on the ${target.name}: starting the client`);
-    if (!(await step(f, 'start', () => m.start()))) return f;
-    log(
-      `  registered after ${Math.round(f.registerMs ?? 0)} ms${f.blocked ? ` (blocked: ${f.dispatchAnswer ?? ''})` : ''}`,
-    );
-    if (f.blocked) return f;
-    await step(f, 'burst', () => m.burst());
-    log(`  burst: ${f.burst?.jobsPerSec.toFixed(1)} jobs/s`);
-    for (const { items, budgetMs } of plan.maps) {
-      await step(f, `doMap ${items}`, () => m.map(items, budgetMs));
-      log(`  doMap ${items}: ${JSON.stringify(f.maps.at(-1))}`);
-    }
-    await step(f, 'logs', () => m.logs());
-    log(`  logs: ${JSON.stringify(f.logs)}`);
-    await step(f, 'restart', () => m.recover());
-    log(`  recovered ${Math.round(f.recoverMs ?? -1)} ms after the server restart`);
-  } finally {
-    await m.stop();
+  log(`${f.client} on the ${f.server}: starting the client`);
+  if (!(await step(f, 'start', () => m.start()))) return;
+  log(
+    `  registered after ${Math.round(f.registerMs ?? 0)} ms${f.blocked ? ` (blocked: ${f.dispatchAnswer ?? ''})` : ''}`,
+  );
+  if (f.blocked) return;
+  await step(f, 'burst', () => m.burst());
+  log(`  burst: ${f.burst?.jobsPerSec.toFixed(1)} jobs/s`);
+  for (const { items, budgetMs } of plan.maps) {
+    await step(f, `doMap ${items}`, () => m.map(items, budgetMs));
+    log(`  doMap ${items}: ${JSON.stringify(f.maps.at(-1))}`);
   }
-  return f;
+  await step(f, 'logs', () => m.logs());
+  log(`  logs: ${JSON.stringify(f.logs)}`);
+}
+
+/**
+ * Every client against one server, one after another; then one restart of the server with all of them still
+ * running, and each one's time to run a job again (measured side by side: a restart of the real server takes a
+ * minute or more here).
+ */
+async function measureAll(target: PeerTarget): Promise<PeerFigures[]> {
+  const ms = clients.map((c) => new PeerMeasurement(c, target, plan, logDir));
+  try {
+    for (const m of ms) await measure(m);
+    const running = ms.filter((m) => m.process?.running && !m.figures.blocked);
+    if (running.length > 0 && !overBudget()) {
+      log(`restarting the ${target.name}`);
+      await target.restart();
+      const back = performance.now();
+      await Promise.all(running.map((m) => step(m.figures, 'restart', () => m.recoverFrom(back))));
+      for (const m of running)
+        log(
+          `  ${m.figures.client}: runs jobs again ${Math.round(m.figures.recoverMs ?? -1)} ms after the restart`,
+        );
+    }
+  } finally {
+    for (const m of ms) await m.stop();
+  }
+  return ms.map((m) => m.figures);
 }
 
 const servers: PeerTarget[] = [];
@@ -126,7 +144,7 @@ try {
       continue;
     }
     try {
-      for (const client of clients) results.push(await measure(client, target));
+      results.push(...(await measureAll(target)));
     } finally {
       await target.stop();
     }

@@ -88,7 +88,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'map',
     run: async (ctx) => {
-      const b = await runOnce(ctx, await job(ctx, 'peerMap', 4, { argsStr: '300', parallelNum: 2 }), 60_000);
+      const b = await runOnce(ctx, await job(ctx, 'peerMap', 4, { argsStr: '50', parallelNum: 2 }), 60_000);
       return `${name(b.status)}; ${taskSummary(b)}`;
     },
   },
@@ -98,7 +98,7 @@ export const SCENARIOS: Scenario[] = [
       const b = await runOnce(
         ctx,
         await job(ctx, 'peerMapReduce', 5, {
-          argsStr: JSON.stringify({ shardNum: 2, argsStr: '300' }),
+          argsStr: JSON.stringify({ shardNum: 2, argsStr: '50' }),
           parallelNum: 2,
         }),
         60_000,
@@ -145,10 +145,11 @@ export const SCENARIOS: Scenario[] = [
         await job(ctx, 'peerSleep', 1, { argsStr: '8000', executorTimeout: 2 }),
         30_000,
       );
-      // The client's own report (after 8 s) may still change what the server shows.
+      // A report the client still sends (at the latest when its 8 s are over) changes the task row; what the
+      // server shows right at the end is a race, so only the state after that is compared.
       await new Promise((r) => setTimeout(r, 8_000));
       const after = await ctx.target.waitBatch(b.id, 1_000);
-      return `${name(b.status)}; ${taskSummary(b)}; 8 s later ${name(after.status)}; ${taskSummary(after)}`;
+      return `${name(b.status)}; 8 s later ${name(after.status)}; ${taskSummary(after)}`;
     },
   },
   {

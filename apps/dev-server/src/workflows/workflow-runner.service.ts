@@ -102,8 +102,9 @@ export class WorkflowRunner implements OnModuleInit {
     if (!run || !workflow || isBatchFinished(run.status) || batch.workflowNodeId === undefined) return;
     run.nodeBatches.set(batch.workflowNodeId, batch.id);
     const node = workflow.nodes.find((n) => n.id === batch.workflowNodeId);
-    // A decision's successors see the context as it is; other nodes merge their tasks' changes first.
-    if (!node || !isDecision(node)) {
+    // A decision's successors see the context as it is; other nodes merge their tasks' changes first, except
+    // where the Java server completes the run before merging (see mergesContext).
+    if (node && !isDecision(node) && this.mergesContext(workflow, batch.workflowNodeId)) {
       run.wfContext = mergeContext(run.wfContext, ...this.jobs.tasksOf(batch.id).map((t) => t.wfContext));
     }
     const successors = workflow.edges.filter(([from]) => from === batch.workflowNodeId).map(([, to]) => to);
@@ -114,6 +115,25 @@ export class WorkflowRunner implements OnModuleInit {
       batch,
     );
     this.completeIfDone(workflow, run);
+  }
+
+  /**
+   * Whether a finished node's context changes reach the run. The Java server merges them only on the way to
+   * successors: when neither the node nor a sibling (a node sharing a predecessor; for start nodes, another start
+   * node) has a successor, it completes the run without merging, so the last nodes' changes never reach the run's
+   * context (`snail-job-server-dispatcher/snail-job-server-job-task/src/main/java/com/aizuda/snailjob/server/job/
+   * task/support/dispatch/WorkflowExecutorActor.java`: `allSuccessors` empty → `complete`, before
+   * `mergeWorkflowContextAndRetry`).
+   */
+  private mergesContext(workflow: Workflow, nodeId: bigint): boolean {
+    const preds = (id: bigint): bigint[] =>
+      workflow.edges.filter(([, to]) => to === id).map(([from]) => from);
+    const mine = preds(nodeId);
+    return workflow.nodes.some((n) => {
+      const theirs = preds(n.id);
+      const sibling = mine.length === 0 ? theirs.length === 0 : theirs.some((p) => mine.includes(p));
+      return sibling && workflow.edges.some(([from]) => from === n.id);
+    });
   }
 
   /**

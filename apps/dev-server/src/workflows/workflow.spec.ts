@@ -48,6 +48,36 @@ describe('workflows (docs/protocol.md §5.10, §13.5)', () => {
     ]);
   });
 
+  it("merges a node's context only on the way to successors: the last node's changes stay out of the run", async () => {
+    h = await startHarness();
+    const [client] = h.clients;
+    const ids: Awaited<ReturnType<typeof h.server.createJob>>['id'][] = [];
+    for (const name of ['a', 'b', 'c', 'd'])
+      ids.push((await h.server.createJob({ executorInfo: name, taskType: 1 })).id);
+    // A -> B -> D and A -> C: C is a leaf, but its sibling B has a successor, so C's change is merged (Java).
+    const wf = await h.server.createWorkflow({
+      nodes: ['A', 'B', 'C', 'D'].map((id, i) => ({ id, jobId: ids[i] })),
+      edges: [
+        ['A', 'B'],
+        ['A', 'C'],
+        ['B', 'D'],
+      ],
+    });
+    const { workflowTaskBatchId } = await h.server.triggerWorkflow(wf.id);
+    const [a] = await client.waitForDispatches(1);
+    await client.report(a, 3, '', { wfContext: '{"a":1}' });
+    const [, first, second] = await client.waitForDispatches(3);
+    const byNode = new Map([first, second].map((d) => [String(d.workflowNodeId), d]));
+    await client.report(byNode.get(String(wf.nodeIds.C))!, 3, '', { wfContext: '{"c":1}' });
+    await client.report(byNode.get(String(wf.nodeIds.B))!, 3, '', { wfContext: '{"b":1}' });
+    const dispatches = await client.waitForDispatches(4);
+    const d = dispatches[3];
+    expect(d).toMatchObject({ workflowNodeId: wf.nodeIds.D, wfContext: '{"a":1,"c":1,"b":1}' });
+    await client.report(d, 3, '', { wfContext: '{"d":1}' });
+    const run = await h.server.waitForWorkflowBatch(workflowTaskBatchId, 2000);
+    expect(run).toMatchObject({ statusName: 'SUCCESS', wfContext: '{"a":1,"c":1,"b":1}' });
+  });
+
   it('waits for every predecessor, and BLOCK stops the branch after a failure', async () => {
     h = await startHarness();
     const [client] = h.clients;
