@@ -4,7 +4,7 @@
 //   npm run build:lib && node --expose-gc bench/json-codecs.mjs
 import { createRequire } from 'node:module';
 import { parse as losslessParse, stringify as losslessStringify, isSafeNumber } from 'lossless-json';
-import { parseJson, stringifyJson } from '../libs/snail-job/dist/protocol/index.js';
+import { parseJson, stringifyJson } from 'nestjs-snail-job/protocol';
 
 const require = createRequire(import.meta.url);
 const JSONbig = require('json-bigint')({ useNativeBigInt: true });

@@ -188,6 +188,7 @@ class JsonWriter {
 }
 
 /** A character JSON.stringify writes escaped (a surrogate only when unpaired; any one sends the string there). */
+// eslint-disable-next-line no-control-regex -- JSON.stringify escapes U+0000-U+001F, so they must be found
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A string as JSON.stringify quotes it. */
