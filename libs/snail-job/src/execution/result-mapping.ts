@@ -33,7 +33,9 @@ export function toWireExecuteResult(result: ExecuteResult): WireExecuteResult {
   const wire: WireExecuteResult = { status: result.status, message: result.message ?? '' };
   if (result.result !== undefined && result.result !== null) {
     try {
-      stringifyJson(result.result);
+      // As deep as it travels: inside the body's array, the report and executeResult (the outbox line alike), so
+      // that a result nested too deep for the JSON limit fails here, with the reason, and not in the reporter.
+      stringifyJson([{ executeResult: { result: result.result } }]);
       wire.result = result.result;
     } catch (e) {
       return {

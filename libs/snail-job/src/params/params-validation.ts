@@ -1,17 +1,19 @@
-import { parseJson } from '../protocol/json.js';
+import { JsonNestingError, parseJson } from '../protocol/json.js';
 import { validateDto } from './class-validator.adapter.js';
 import { isStandardSchema, type ParamsSchema } from './params-schema.js';
 import { SnailJobParamsError } from './params.error.js';
 
 /**
  * The value a schema sees for a job's params string: its JSON value when it is JSON, the raw text otherwise
- * (a schema for a plain string still works), `undefined` when the job has no params.
+ * (a schema for a plain string still works), `undefined` when the job has no params. JSON nested deeper than the
+ * limit is refused ({@link JsonNestingError} naming `jobParams`), not handed over as text.
  */
 export function paramsValue(jobParams: string | undefined): unknown {
   if (jobParams === undefined || jobParams.trim() === '') return undefined;
   try {
     return parseJson(jobParams);
-  } catch {
+  } catch (error) {
+    if (error instanceof JsonNestingError) throw error.of('jobParams');
     return jobParams;
   }
 }

@@ -135,6 +135,13 @@ describe('params values', () => {
     expect(paramsValue(undefined)).toBeUndefined();
   });
 
+  it('refuses params nested deeper than the JSON limit instead of handing them over as text', () => {
+    const deep = '['.repeat(1001) + ']'.repeat(1001);
+    expect(() => paramsValue(deep)).toThrow(
+      'jobParams: nesting too deep (more than 1000 levels of arrays/objects)',
+    );
+  });
+
   it('lets a string schema take raw text', async () => {
     await expect(validateParams('x', z.string().min(2), 'ab')).resolves.toBe('ab');
   });

@@ -202,6 +202,9 @@ describe('lossless JSON', () => {
     const objects = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
     expect(() => parseJson(objects(MAX_JSON_DEPTH))).not.toThrow();
     expect(() => parseJson(objects(MAX_JSON_DEPTH + 1))).toThrow(/nesting too deep \(more than 1000 levels/);
+    // Far beyond the limit on the native path: refused, not a stack overflow.
+    expect(() => parseJson(nested(200_000, ''))).toThrow(JsonNestingError);
+    expect(() => parseJson(objects(50_000))).toThrow(JsonNestingError);
     // Brackets inside strings are text, not nesting.
     expect(parseJson(JSON.stringify(['['.repeat(5000), '\\"[['.repeat(900)]))).toHaveLength(2);
   });

@@ -41,10 +41,27 @@ const LONG_INTEGER_VALUE = /(?:^|[[:,])\s*-?\d{16,}/;
  */
 export function parseJson(text: string): unknown {
   if (!LONG_INTEGER_VALUE.test(text)) {
-    checkNesting(text);
-    return JSON.parse(text) as unknown;
+    const value = JSON.parse(text) as unknown;
+    // Nesting deeper than the limit needs more brackets than that, opening and closing.
+    if (text.length > 2 * MAX_JSON_DEPTH) checkValueNesting(value, 0);
+    return value;
   }
   return new LosslessParser(text).parseDocument();
+}
+
+/**
+ * Throws {@link JsonNestingError} when a parsed value nests more than {@link MAX_JSON_DEPTH} arrays/objects (a walk
+ * of the value is cheaper than a scan of its text: a long string is one step). Stops at the limit, so its own
+ * recursion is bounded.
+ */
+function checkValueNesting(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_JSON_DEPTH) throw new JsonNestingError();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) checkValueNesting(value[i], depth + 1);
+  } else {
+    for (const key in value) checkValueNesting((value as Record<string, unknown>)[key], depth + 1);
+  }
 }
 
 /**
@@ -67,8 +84,8 @@ export function stringifyJson(value: unknown): string {
 }
 
 /**
- * Throws {@link JsonNestingError} when `text` opens more than {@link MAX_JSON_DEPTH} arrays/objects inside each
- * other (brackets inside strings do not count). Text that is not JSON is left for the parser to refuse.
+ * Throws {@link JsonNestingError} when JSON text opens more than {@link MAX_JSON_DEPTH} arrays/objects inside each
+ * other (brackets inside strings do not count).
  */
 function checkNesting(text: string, subject?: string): void {
   // Nesting deeper than the limit needs more brackets than that, opening and closing.
@@ -122,9 +139,12 @@ class JsonWriter {
     }
     switch (typeof value) {
       case 'string':
+        return quote(value);
       case 'number':
+        // What JSON.stringify writes for a number: its shortest text, `null` when not finite.
+        return Number.isFinite(value) ? String(value) : 'null';
       case 'boolean':
-        return JSON.stringify(value);
+        return value ? 'true' : 'false';
       case 'bigint':
         return value.toString();
       case 'object':
@@ -159,12 +179,21 @@ class JsonWriter {
     for (const key of Object.keys(value)) {
       const text = this.property(key, (value as Record<string, unknown>)[key]);
       if (text === undefined) continue;
-      out += `${first ? '' : ','}${JSON.stringify(key)}:${text}`;
+      out += `${first ? '' : ','}${quote(key)}:${text}`;
       first = false;
     }
     this.stack.pop();
     return `${out}}`;
   }
+}
+
+/** A character JSON.stringify writes escaped (a surrogate only when unpaired; any one sends the string there). */
+// eslint-disable-next-line no-control-regex -- JSON.stringify escapes U+0000-U+001F, so they must be found
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON.stringify quotes it. */
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
