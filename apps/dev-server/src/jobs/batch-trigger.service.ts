@@ -41,7 +41,9 @@ export class BatchTrigger {
       const blocked = this.applyBlockStrategy(job);
       if (blocked) return blocked;
     }
-    const batch = this.newBatch(job, options.tmpArgsStr ?? job.argsStr, options.workflow);
+    // a blank tmpArgsStr is ignored (AbstractJobService.doTrigger: StrUtil.isNotBlank)
+    const tmpArgs = options.tmpArgsStr?.trim() ? options.tmpArgsStr : undefined;
+    const batch = this.newBatch(job, tmpArgs ?? job.argsStr, options.workflow);
     this.logger.log(`trigger job ${job.id} (${job.jobName}, ${TaskType[job.taskType]}) → batch ${batch.id}`);
     this.start(job, batch);
     return batch;

@@ -94,13 +94,44 @@ export class WorkflowRunner implements OnModuleInit {
     const workflow = run && this.store.workflow(run.workflowId);
     if (!run || !workflow || isBatchFinished(run.status) || batch.workflowNodeId === undefined) return;
     run.nodeBatches.set(batch.workflowNodeId, batch.id);
-    run.wfContext = mergeContext(run.wfContext, ...this.jobs.tasksOf(batch.id).map((t) => t.wfContext));
+    this.mergeContextOf(workflow, run, batch.workflowNodeId);
     const successors = workflow.edges.filter(([from]) => from === batch.workflowNodeId).map(([, to]) => to);
     this.openAll(
       run,
       workflow.nodes.filter((n) => successors.includes(n.id) && this.ready(workflow, run, n)),
     );
     this.completeIfDone(workflow, run);
+  }
+
+  /**
+   * Merges context changes into the run the way `WorkflowExecutorActor` does before it opens successors: only
+   * when the finished node or one of its brothers (the successors of its first predecessor) has successors, and
+   * then the changes of the node and of every successor's predecessors. A leaf's changes — the last node of a
+   * chain — are never merged (`allSuccessors` empty → `WorkflowBatchHandler.complete`, no merge).
+   */
+  private mergeContextOf(workflow: Workflow, run: WorkflowBatch, nodeId: bigint): void {
+    const successorsOf = (id: bigint) => workflow.edges.filter(([from]) => from === id).map(([, to]) => to);
+    const predecessorsOf = (id: bigint) => workflow.edges.filter(([, to]) => to === id).map(([from]) => from);
+    const [firstPredecessor] = predecessorsOf(nodeId);
+    const brothers =
+      firstPredecessor === undefined
+        ? workflow.nodes.filter((n) => predecessorsOf(n.id).length === 0).map((n) => n.id)
+        : successorsOf(firstPredecessor);
+    const involved = new Set<bigint>();
+    for (const id of new Set([nodeId, ...brothers])) {
+      for (const successor of successorsOf(id)) {
+        involved.add(successor);
+        for (const p of predecessorsOf(successor)) involved.add(p);
+      }
+    }
+    if (involved.size === 0) return;
+    involved.add(nodeId);
+    const changes = workflow.nodes
+      .filter((n) => involved.has(n.id))
+      .map((n) => run.nodeBatches.get(n.id))
+      .filter((id): id is bigint => id !== undefined && id !== PENDING)
+      .flatMap((id) => this.jobs.tasksOf(id).map((t) => t.wfContext));
+    run.wfContext = mergeContext(run.wfContext, ...changes);
   }
 
   /** All predecessors finished, and none failed with fail strategy BLOCK. */
