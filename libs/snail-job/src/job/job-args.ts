@@ -1,8 +1,16 @@
 import type { SnailId } from '../protocol/payloads.js';
 import type { ExecuteResult } from './execute-result.js';
 
-/** Arguments of a plain executor (cluster, broadcast, sharding, workflow node). */
-export class JobArgs {
+/**
+ * Arguments of a plain executor (cluster, broadcast, sharding, workflow node). `P` is the type of
+ * {@link JobArgs.params}: `JobArgs<InferParams<typeof schema>>` for an executor declared with a params schema.
+ *
+ * Ids are {@link SnailId}s: a `number` for every id up to 2^53 - 1 (every id a SnailJob database hands out in
+ * practice), a `bigint` only beyond, so an id is always exact; `String(args.taskId)` is its decimal text either
+ * way. `JSON.stringify(args)`, `util.format('%j', args)` and loggers never throw: see {@link JobArgs.toJSON} and
+ * docs/executors.md.
+ */
+export class JobArgs<P = unknown> {
   /** Job id. */
   jobId!: SnailId;
   /** Job business id (string), when the server sends it. */
@@ -17,6 +25,11 @@ export class JobArgs {
   executorInfo!: string;
   /** The job's raw parameter string, or `undefined` when the job has none. */
   jobParams?: string;
+  /**
+   * The job's params as validated by the executor's schema (`@SnailJob(name, { params })`, see
+   * docs/typed-params.md); `undefined` for an executor without one.
+   */
+  params!: P;
   /** 0-based shard index (first dispatch of a SHARDING task only; absent on retries). */
   shardingIndex?: number;
   /** Number of shards (first dispatch of a SHARDING task only). */
@@ -46,6 +59,23 @@ export class JobArgs {
     return this.wfContext[key] as T | undefined;
   }
 
+  /**
+   * What `JSON.stringify(args)` and `util.format('%j', args)` write: every field except `signal` and functions, with
+   * each `bigint` (an id beyond 2^53 - 1, a long integer in the job's data) as its decimal string, since
+   * `JSON.stringify` cannot write it as an exact number. Throws only what `JSON.stringify` throws for the user's
+   * own data (a circular structure).
+   */
+  toJSON(): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(this))
+      if (key !== 'signal') fields[key] = (this as Record<string, unknown>)[key];
+    return JSON.parse(
+      JSON.stringify(fields, (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      ),
+    ) as Record<string, unknown>;
+  }
+
   /** Records a workflow context change (ignored, like Java, for a blank key or an undefined/null value). */
   appendContext(key: string, value: unknown): void {
     if (typeof key !== 'string' || key.trim() === '' || value === undefined || value === null) return;
@@ -54,13 +84,13 @@ export class JobArgs {
 }
 
 /** Arguments of a sharding task: {@link JobArgs} with the shard position set. */
-export class ShardingJobArgs extends JobArgs {
+export class ShardingJobArgs<P = unknown> extends JobArgs<P> {
   declare shardingIndex: number;
   declare shardingTotal: number;
 }
 
 /** Arguments of a map task. */
-export class MapArgs extends JobArgs {
+export class MapArgs<P = unknown> extends JobArgs<P> {
   /** This task's name: `ROOT_MAP` or the name given to `doMap`. */
   taskName!: string;
   /** The element the server delivered for this sub-task (verbatim JSON value; `""` for the root). */
@@ -73,7 +103,7 @@ export class MapArgs extends JobArgs {
 }
 
 /** Arguments of a reduce task. */
-export class ReduceArgs extends JobArgs {
+export class ReduceArgs<P = unknown> extends JobArgs<P> {
   /** Results of the map leaves of this chunk; each JSON-decoded when it is JSON text, else the raw string. */
   mapResult!: unknown[];
   /** The same results exactly as the server sent them (a list of strings). */
@@ -81,7 +111,7 @@ export class ReduceArgs extends JobArgs {
 }
 
 /** Arguments of the merge task of a map-reduce job. */
-export class MergeReduceArgs extends JobArgs {
+export class MergeReduceArgs<P = unknown> extends JobArgs<P> {
   /** Results of the reduce tasks; each JSON-decoded when it is JSON text, else the raw string. */
   reduces!: unknown[];
   /** The same results exactly as the server sent them (a list of strings). */
