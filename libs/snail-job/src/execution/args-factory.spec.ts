@@ -4,7 +4,7 @@ import { MAX_JSON_DEPTH, parseJson } from '../protocol/json.js';
 import type { DispatchJobRequest } from '../protocol/payloads.js';
 import { buildArgs } from './args-factory.js';
 import { validateDispatch } from './dispatch-request.js';
-import type { ReduceArgs } from './job-args.js';
+import type { ReduceArgs } from '../job/job-args.js';
 
 /** A dispatch argument as the envelope decoder yields it from the server's JSON text. */
 function dispatch(overrides = ''): Record<string, unknown> {
