@@ -76,6 +76,16 @@ export class BatchTrigger {
     });
   }
 
+  /**
+   * Generates and dispatches the tasks of an existing batch that has none (the console's retry of a batch that
+   * was cancelled before any task existed: `JobHandler.retry` → `JobExecutorActor`, scene MANUAL_JOB).
+   */
+  regenerate(job: Job, batch: Batch): void {
+    batch.finishedAt = undefined;
+    batch.operationReason = OperationReason.NONE;
+    this.start(job, batch);
+  }
+
   private start(job: Job, batch: Batch): void {
     const nodes = this.generator.candidates(job, batch);
     if (nodes.length === 0) {
