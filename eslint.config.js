@@ -10,6 +10,8 @@ export default tseslint.config(
       'bench/results/**',
       // Generated from proto/snail_job.proto by scripts/generate-wire-codec.mjs.
       'libs/snail-job/src/protocol/generated/**',
+      // Apps built outside the repository against the packed tarball (scripts/test-consumers.mjs).
+      'test/consumers/**',
     ],
   },
   js.configs.recommended,

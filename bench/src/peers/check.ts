@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../support/paths.js';
+import { ROOT as REPO_ROOT } from './paths.js';
 import { ALL_CLIENTS, type PeerClient } from './clients.js';
 import { DevServerTarget } from './dev-target.js';
 import { PeerMeasurement, QUICK_PLAN } from './measure.js';
@@ -93,7 +93,7 @@ let realReason: string | undefined;
 for (const key of serverKeys) {
   if (key === 'dev') results.dev = await runAll(new DevServerTarget(logDir));
   if (key === 'real') {
-    const real = realTarget(logDir);
+    const real = await realTarget((line) => log(`  real server: ${line}`));
     if (typeof real === 'string') realReason = real;
     else results.real = await runAll(real);
   }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, benchScript } from '../support/paths.js';
+import { ROOT as REPO_ROOT, peersScript } from './paths.js';
 import { ManagedProcess } from './process.js';
 
 /**
@@ -59,9 +59,8 @@ export const nodeClient: PeerClient = {
   executorType: 1,
   group: 'peers_node',
   token: token('node'),
-  prepare: () => (existsSync(benchScript('peers/node-peer.js')) ? undefined : 'bench not built'),
-  spawn: (env, logDir) =>
-    spawnIn('node-peer', process.execPath, [benchScript('peers/node-peer.js')], env, logDir),
+  prepare: () => (existsSync(peersScript('node-peer.js')) ? undefined : 'bench not built'),
+  spawn: (env, logDir) => spawnIn('node-peer', process.execPath, [peersScript('node-peer.js')], env, logDir),
 };
 
 const PYTHON_DIR = join(REPO_ROOT, 'peers/python');

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../support/paths.js';
+import { ROOT as REPO_ROOT } from './paths.js';
 import { ManagedProcess, freePort, waitFor } from './process.js';
 import type {
   PeerBatchOutcome,
@@ -13,6 +13,7 @@ import type {
 
 interface TaskView {
   taskName: string;
+  argsStr: string;
   status: number;
   result: string;
   message: string | null;
@@ -76,6 +77,11 @@ export class DevServerTarget implements PeerTarget {
     this.proc = undefined;
   }
 
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
   private async call<T>(method: string, path: string, body?: unknown, okStatuses = [200, 201]): Promise<T> {
     const res = await fetch(`http://127.0.0.1:${this.httpPort}/api${path}`, {
       method,
@@ -94,8 +100,12 @@ export class DevServerTarget implements PeerTarget {
   }
 
   async createJob(spec: PeerJobSpec): Promise<string> {
-    const { group, ...rest } = spec;
-    const { id } = await this.call<{ id: number | string }>('POST', '/jobs', { ...rest, groupName: group });
+    const { group, name, ...rest } = spec;
+    const { id } = await this.call<{ id: number | string }>('POST', '/jobs', {
+      ...rest,
+      jobName: name,
+      groupName: group,
+    });
     return String(id);
   }
 
@@ -107,6 +117,17 @@ export class DevServerTarget implements PeerTarget {
       body,
     );
     return String(taskBatchId);
+  }
+
+  async triggerBurst(jobId: string, count: number, argsFor: () => string): Promise<string[]> {
+    const ids: string[] = [];
+    let left = count;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (left-- > 0) ids.push(await this.trigger(jobId, argsFor()));
+      }),
+    );
+    return ids;
   }
 
   async waitBatch(batchId: string, timeoutMs: number): Promise<PeerBatchOutcome> {
@@ -123,6 +144,7 @@ export class DevServerTarget implements PeerTarget {
       finishedAt: view.finishedAt,
       tasks: view.tasks.map((t): PeerTaskOutcome => ({
         taskName: t.taskName,
+        argsStr: t.argsStr,
         status: t.status,
         result: t.result,
         message: t.message,

@@ -8,9 +8,8 @@ import type { PeerTarget } from './target.js';
 export interface PeerBenchPlan {
   burstJobs: number;
   warmupJobs: number;
-  mapItems: number[];
-  /** End-to-end limit of one doMap run, ms. */
-  mapBudgetMs: number;
+  /** doMap sizes, each with how long the bench waits for its batch to close (ms). */
+  maps: { items: number; budgetMs: number }[];
   logLines: number;
   registerBudgetMs: number;
   recoverBudgetMs: number;
@@ -19,8 +18,10 @@ export interface PeerBenchPlan {
 export const FULL_PLAN: PeerBenchPlan = {
   burstJobs: 300,
   warmupJobs: 20,
-  mapItems: [10_000, 100_000],
-  mapBudgetMs: 60_000,
+  maps: [
+    { items: 10_000, budgetMs: 45_000 },
+    { items: 100_000, budgetMs: 40_000 },
+  ],
   logLines: 10_000,
   registerBudgetMs: 90_000,
   recoverBudgetMs: 60_000,
@@ -29,8 +30,7 @@ export const FULL_PLAN: PeerBenchPlan = {
 export const QUICK_PLAN: PeerBenchPlan = {
   burstJobs: 60,
   warmupJobs: 5,
-  mapItems: [1_000],
-  mapBudgetMs: 30_000,
+  maps: [{ items: 1_000, budgetMs: 30_000 }],
   logLines: 1_000,
   registerBudgetMs: 90_000,
   recoverBudgetMs: 45_000,
@@ -77,6 +77,7 @@ export interface PeerFigures {
 }
 
 const MiB = 1024 * 1024;
+let jobCounter = 0;
 const nowUs = (): number => (performance.timeOrigin + performance.now()) * 1000;
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -92,6 +93,15 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>
     }),
   );
   return out;
+}
+
+/** `jobParams` of a task's stored args (`{"jobParams":"…"}`), or undefined. */
+function jobParamsOf(argsStr: string | null | undefined): string | undefined {
+  try {
+    return (JSON.parse(argsStr ?? '') as { jobParams?: string }).jobParams;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Triggers a noop job every 250 ms until one succeeds; ms until then. */
@@ -139,6 +149,7 @@ export class PeerMeasurement {
   private job(executorInfo: string, taskType: number, extra: Record<string, unknown> = {}): Promise<string> {
     return this.target.createJob({
       group: this.client.group,
+      name: `${this.client.key}-${executorInfo}-${++jobCounter}`,
       executorInfo,
       taskType,
       executorType: this.client.executorType,
@@ -199,27 +210,31 @@ export class PeerMeasurement {
     this.figures.idleRssMiB = readRss(proc.pid).rss / MiB;
   }
 
-  /** A burst of cluster no-op jobs, all triggered at once through the API; the server says when each ended. */
+  /**
+   * A burst of cluster no-op jobs, all triggered at once through the API; the server says when each ended. Each
+   * trigger carries its own send time as the job's args, so every task's latency is its handler's start (its
+   * result) minus that, whichever batch it landed in.
+   */
   async burst(): Promise<void> {
-    const warm = await pool(Array.from({ length: this.plan.warmupJobs }), 4, () =>
-      this.target.trigger(this.noopJob),
-    );
-    await Promise.all(warm.map((id) => this.target.waitBatch(id, 30_000)));
+    const warm = await this.target.triggerBurst(this.noopJob, this.plan.warmupJobs, () => 'warm-up');
+    await pool(warm, 4, (id) => this.target.waitBatch(id, 30_000));
     const pid = this.proc!.pid;
     const rss = new RssSampler(pid, 20);
     const cpu0 = readCpuMs(pid);
     const firstTriggerMs = Date.now();
-    const sent = await pool(Array.from({ length: this.plan.burstJobs }), 8, async () => {
-      const at = nowUs();
-      return { at, id: await this.target.trigger(this.noopJob) };
-    });
-    const batches = await Promise.all(sent.map((s) => this.target.waitBatch(s.id, 60_000)));
+    const ids = await this.target.triggerBurst(this.noopJob, this.plan.burstJobs, () =>
+      String(Math.round(nowUs())),
+    );
+    const batches = await pool(ids, 4, (id) => this.target.waitBatch(id, 60_000));
     const cpuMs = readCpuMs(pid) - cpu0;
     const peak = rss.stop();
     const ok = batches.filter((b) => b.status === 3);
     const lastEnd = Math.max(...ok.map((b) => b.finishedAt ?? 0));
-    const latencies = batches
-      .map((b, i) => (b.status === 3 ? (Number(b.tasks[0]?.result) - sent[i].at) / 1000 : NaN))
+    const latencies = ok
+      .map((b) => {
+        const task = b.tasks[0];
+        return (Number(task?.result) - Number(jobParamsOf(task?.argsStr))) / 1000;
+      })
       .filter((v) => Number.isFinite(v));
     this.figures.lost += this.plan.burstJobs - ok.length;
     this.figures.burst = {
@@ -240,12 +255,12 @@ export class PeerMeasurement {
   }
 
   /** doMap of `items` items: trigger → fan-out done (root's clock) and → batch closed by the server. */
-  async map(items: number): Promise<void> {
+  async map(items: number, budgetMs: number): Promise<void> {
     const jobId = await this.job('peerMap', 4, { argsStr: String(items), parallelNum: 4 });
     const triggeredUs = nowUs();
     const t0 = performance.now();
     const batchId = await this.target.trigger(jobId);
-    const batch = await this.target.waitBatch(batchId, this.plan.mapBudgetMs);
+    const batch = await this.target.waitBatch(batchId, budgetMs);
     const elapsed = performance.now() - t0;
     const root = batch.tasks.find((t) => t.taskName === 'ROOT_MAP');
     const rootDone = root && root.status === 3 ? (Number(root.result) - triggeredUs) / 1000 : NaN;
@@ -277,13 +292,13 @@ export class PeerMeasurement {
     let delivered = 0;
     let lastChange = performance.now();
     // The Python client flushes a partial buffer 10 s after its first line: wait up to 15 s for a change.
-    while (delivered < lines && performance.now() - lastChange < 15_000 && performance.now() - t0 < 90_000) {
+    while (delivered < lines && performance.now() - lastChange < 15_000 && performance.now() - t0 < 45_000) {
       const n = await this.target.logLines(batchId);
       if (n !== delivered) {
         delivered = n;
         lastChange = performance.now();
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 1_000));
     }
     this.figures.logs = { lines, delivered, ms: lastChange - t0 };
     this.figures.lost += Math.max(0, lines - delivered);
@@ -291,8 +306,7 @@ export class PeerMeasurement {
 
   /** Restarts the server; ms from its being back until this client runs a job again. */
   async recover(): Promise<void> {
-    await this.target.stop();
-    await this.target.start();
+    await this.target.restart();
     const back = performance.now();
     await this.target.ensureGroup(this.client.group, this.client.token);
     const jobId = await this.job('peerNoop', 1);

@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../support/paths.js';
+import { ROOT as REPO_ROOT } from './paths.js';
 import { ALL_CLIENTS, type PeerClient } from './clients.js';
 import { DevServerTarget } from './dev-target.js';
 import { FULL_PLAN, PeerMeasurement, QUICK_PLAN, type PeerFigures } from './measure.js';
@@ -61,12 +61,11 @@ async function step(figures: PeerFigures, what: string, fn: () => Promise<void>)
   }
 }
 
-/** One client against one server, the server started fresh for it (a restart is one of the measurements). */
+/** One client against one (running) server; the restart measurement restarts the server. */
 async function measure(client: PeerClient, target: PeerTarget): Promise<PeerFigures> {
   const m = new PeerMeasurement(client, target, plan, logDir);
   const f = m.figures;
   try {
-    await target.start();
     log(`${client.name} on the ${target.name}: starting the client`);
     if (!(await step(f, 'start', () => m.start()))) return f;
     log(
@@ -75,8 +74,8 @@ async function measure(client: PeerClient, target: PeerTarget): Promise<PeerFigu
     if (f.blocked) return f;
     await step(f, 'burst', () => m.burst());
     log(`  burst: ${f.burst?.jobsPerSec.toFixed(1)} jobs/s`);
-    for (const items of plan.mapItems) {
-      await step(f, `doMap ${items}`, () => m.map(items));
+    for (const { items, budgetMs } of plan.maps) {
+      await step(f, `doMap ${items}`, () => m.map(items, budgetMs));
       log(`  doMap ${items}: ${JSON.stringify(f.maps.at(-1))}`);
     }
     await step(f, 'logs', () => m.logs());
@@ -85,7 +84,6 @@ async function measure(client: PeerClient, target: PeerTarget): Promise<PeerFigu
     log(`  recovered ${Math.round(f.recoverMs ?? -1)} ms after the server restart`);
   } finally {
     await m.stop();
-    await target.stop();
   }
   return f;
 }
@@ -95,7 +93,7 @@ const skippedServers: { server: string; reason: string }[] = [];
 for (const name of serverNames) {
   if (name === 'dev') servers.push(new DevServerTarget(logDir));
   else if (name === 'real') {
-    const real = realTarget(logDir);
+    const real = await realTarget((line) => log(`  real server: ${line}`));
     if (typeof real === 'string') skippedServers.push({ server: 'real SnailJob server', reason: real });
     else servers.push(real);
   }
@@ -120,7 +118,18 @@ blockedClients.push({
 const results: PeerFigures[] = [];
 try {
   for (const target of servers) {
-    for (const client of clients) results.push(await measure(client, target));
+    log(`starting the ${target.name}`);
+    try {
+      await target.start();
+    } catch (e) {
+      skippedServers.push({ server: target.name, reason: (e as Error).message.split('\n')[0] });
+      continue;
+    }
+    try {
+      for (const client of clients) results.push(await measure(client, target));
+    } finally {
+      await target.stop();
+    }
   }
 } finally {
   killAllManaged();

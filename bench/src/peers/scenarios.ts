@@ -25,6 +25,7 @@ const STATUS: Record<number, string> = {
   5: 'STOP',
   6: 'CANCEL',
 };
+let jobCounter = 0;
 const name = (s: number | null | undefined): string => STATUS[s ?? 0] ?? String(s);
 
 function job(
@@ -35,6 +36,7 @@ function job(
 ): Promise<string> {
   return ctx.target.createJob({
     group: ctx.client.group,
+    name: `${ctx.client.key}-${executorInfo}-${++jobCounter}`,
     executorInfo,
     taskType,
     executorType: ctx.client.executorType,

@@ -7,6 +7,7 @@
 /** A job as the bench defines it (numbers are the SnailJob codes). */
 export interface PeerJobSpec {
   group: string;
+  name: string;
   executorInfo: string;
   /** 1 CLUSTER, 2 BROADCAST, 3 SHARDING, 4 MAP, 5 MAP_REDUCE. */
   taskType: number;
@@ -25,6 +26,8 @@ export interface PeerJobSpec {
 /** One task of a finished (or timed-out) batch, as the server recorded it. */
 export interface PeerTaskOutcome {
   taskName: string;
+  /** The task's stored args (`{"jobParams":…}` text for plain tasks). */
+  argsStr: string | null;
   status: number;
   result: string;
   message: string | null;
@@ -60,9 +63,11 @@ export interface PeerTarget {
   readonly name: string;
   /** Where clients send their calls. */
   readonly grpcPort: number;
-  /** Starts the server (first time or after `stop`), on the same ports each time. */
+  /** Starts the server. */
   start(): Promise<void>;
-  /** Stops the server process (SIGTERM, then SIGKILL), by PID. */
+  /** Stops the server's process and starts it again on the same ports (the dev server forgets everything). */
+  restart(): Promise<void>;
+  /** Stops every process of the server (SIGTERM, then SIGKILL), by PID. */
   stop(): Promise<void>;
   /** PID of the server's process, for CPU figures. */
   pid(): number | undefined;
@@ -71,6 +76,11 @@ export interface PeerTarget {
   createJob(spec: PeerJobSpec): Promise<string>;
   /** Triggers one run; resolves with the batch id. */
   trigger(jobId: string, tmpArgsStr?: string): Promise<string>;
+  /**
+   * Triggers `count` runs as fast as the API takes them, each with `argsFor()` (called right before its request)
+   * as its args; resolves with the batch ids in no particular order (the real server's trigger answers no id).
+   */
+  triggerBurst(jobId: string, count: number, argsFor: () => string): Promise<string[]>;
   /** The batch's state: at the end, or as it is when `timeoutMs` runs out (status unfinished then). */
   waitBatch(batchId: string, timeoutMs: number): Promise<PeerBatchOutcome>;
   /** Count of the batch's tasks per status, cheap enough to poll. */
