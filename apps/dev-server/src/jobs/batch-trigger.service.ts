@@ -47,7 +47,9 @@ export class BatchTrigger {
       const blocked = this.applyBlockStrategy(job);
       if (blocked) return blocked;
     }
-    const batch = this.newBatch(job, options.tmpArgsStr ?? job.argsStr, options.workflow);
+    // a blank tmpArgsStr is ignored (AbstractJobService.doTrigger: StrUtil.isNotBlank)
+    const tmpArgs = options.tmpArgsStr?.trim() ? options.tmpArgsStr : undefined;
+    const batch = this.newBatch(job, tmpArgs ?? job.argsStr, options.workflow);
     this.logger.log(`trigger job ${job.id} (${job.jobName}, ${TaskType[job.taskType]}) → batch ${batch.id}`);
     this.start(job, batch);
     return batch;
@@ -72,6 +74,16 @@ export class BatchTrigger {
       workflowNodeId: workflow?.workflowNodeId,
       createdAt: Date.now(),
     });
+  }
+
+  /**
+   * Generates and dispatches the tasks of an existing batch that has none (the console's retry of a batch that
+   * was cancelled before any task existed: `JobHandler.retry` → `JobExecutorActor`, scene MANUAL_JOB).
+   */
+  regenerate(job: Job, batch: Batch): void {
+    batch.finishedAt = undefined;
+    batch.operationReason = OperationReason.NONE;
+    this.start(job, batch);
   }
 
   private start(job: Job, batch: Batch): void {

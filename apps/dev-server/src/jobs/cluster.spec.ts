@@ -62,6 +62,20 @@ describe('CLUSTER jobs (docs/protocol.md §4.1, §5.4, §5.13, §6)', () => {
     expect(d.argsStr).toBe('{}');
   });
 
+  it('ignores a blank tmpArgsStr and uses the job args (AbstractJobService.doTrigger: StrUtil.isNotBlank)', async () => {
+    h = await startHarness();
+    const { id } = await h.server.createJob({ ...cluster, argsStr: 'stored', blockStrategy: 'CONCURRENCY' });
+    await h.server.trigger(id, { tmpArgsStr: ' \t ' });
+    await h.server.trigger(id, { tmpArgsStr: '' });
+    await h.server.trigger(id, { tmpArgsStr: ' given ' });
+    const dispatches = await h.clients[0].waitForDispatches(3);
+    expect(dispatches.map((d) => d.argsStr)).toEqual([
+      '{"jobParams":"stored"}',
+      '{"jobParams":"stored"}',
+      '{"jobParams":" given "}',
+    ]);
+  });
+
   it('turns a refusal reply into FAIL', async () => {
     h = await startHarness();
     const [client] = h.clients;

@@ -6,6 +6,7 @@ import type { NodeRecord } from '../registry/node.model.js';
 import { NodeRegistry } from '../registry/node.registry.js';
 import { NodeSelector, RouteKey } from '../registry/node-selector.service.js';
 import { BatchTimeout } from './batch-timeout.service.js';
+import { BatchTrigger } from './batch-trigger.service.js';
 import { OperationReason } from './job.enums.js';
 import { type Batch, isBatchFinished, type Job, type Task, taskNode } from './job.model.js';
 import { JobStore } from './job.store.js';
@@ -26,6 +27,7 @@ export class RetryService {
     private readonly selector: NodeSelector,
     private readonly dispatcher: TaskDispatcher,
     private readonly timeout: BatchTimeout,
+    private readonly trigger: BatchTrigger,
     private readonly timers: TimerService,
     private readonly logger: DevServerLogger,
   ) {}
@@ -56,11 +58,19 @@ export class RetryService {
     this.redispatch(job, task, RetryScene.MANUAL);
   }
 
-  /** The console's "retry" on a FAIL/STOP/CANCEL batch: every task not RUNNING/SUCCESS is retried manually. */
+  /**
+   * The console's "retry" on a FAIL/STOP/CANCEL batch: every task not RUNNING/SUCCESS is retried manually; a
+   * batch without tasks gets them generated and dispatched.
+   */
   retryBatch(batch: Batch): boolean {
     if (!isBatchFinished(batch.status) || batch.status === BatchStatus.SUCCESS) return false;
     const job = this.store.job(batch.jobId);
     if (!job) return false;
+    if (this.store.tasksOf(batch.id).length === 0) {
+      // no task rows (e.g. CANCEL for want of a client): they are generated now (JobHandler.retry)
+      this.trigger.regenerate(job, batch);
+      return true;
+    }
     batch.status = BatchStatus.RUNNING;
     batch.finishedAt = undefined;
     batch.operationReason = OperationReason.NONE;

@@ -7,6 +7,7 @@ import { TimerService } from '../common/timer.service.js';
 import { Messages } from '../dev-server.messages.js';
 import { DEV_SERVER_OPTIONS, type ResolvedDevServerOptions } from '../dev-server.options.js';
 import { ClientCaller } from '../grpc/client-caller.service.js';
+import { TaskLogStore } from '../logs/task-log.store.js';
 import { clientInfo } from '../registry/node.model.js';
 import { NodeRegistry } from '../registry/node.registry.js';
 import { NodeSelector } from '../registry/node-selector.service.js';
@@ -34,6 +35,7 @@ export class TaskDispatcher {
     private readonly caller: ClientCaller,
     private readonly events: JobEvents,
     private readonly timers: TimerService,
+    private readonly logs: TaskLogStore,
     private readonly logger: DevServerLogger,
   ) {
     this.slots = new Semaphore(options.dispatchConcurrency);
@@ -55,8 +57,19 @@ export class TaskDispatcher {
     const retryStatus = mode.retryScene !== undefined;
     const problem = (message: string) => ({ task, message, retryStatus, retryScene: mode.retryScene });
     const first = task.node ? this.registry.get(task.node.key) : undefined;
+    // the lines the Java server writes into the task's own log on a failed dispatch (RequestClientActor)
+    const failedLine = (reason: string, throwable?: string) =>
+      this.logs.serverLine(
+        task,
+        'ERROR',
+        retryStatus
+          ? `Task ID:[${task.id}] Task scheduling failed, executing retry.${reason} Retry count:[${task.retryCount ?? 0}].`
+          : `Task ID:[${task.id}] Task scheduling failed.${reason}`,
+        throwable,
+      );
     if (!first || !first.alive) {
       this.logger.warn(`dispatch task ${task.id} of batch ${batch.id}: ${Messages.clientMissing}`);
+      failedLine(' Reason: No executable client');
       this.events.dispatchFailed.next(problem(Messages.clientMissing));
       return;
     }
@@ -88,9 +101,16 @@ export class TaskDispatcher {
         const message = e instanceof Error ? e.message : String(e);
         this.logger.warn(`dispatch task ${task.id} → ${clientInfo(target)} failed: ${message}`);
         if (attempt >= attempts || this.timers.isClosed) {
+          failedLine('', message);
           this.events.dispatchFailed.next(problem(message));
           return;
         }
+        this.logs.serverLine(
+          task,
+          'ERROR',
+          `Task scheduling failed attempt retry. Task instance ID:[${batch.id}] retryCount:[${attempt}].`,
+          message,
+        );
         await this.timers.sleep(job.retryInterval * 1000);
         const next = this.selector.pick(
           job.routeKey,
@@ -98,6 +118,7 @@ export class TaskDispatcher {
           this.selector.candidates(batch.namespaceId, batch.groupName, job.labels),
         );
         if (!next) {
+          failedLine(' Reason: No executable client');
           this.events.dispatchFailed.next(problem(Messages.clientMissing));
           return;
         }

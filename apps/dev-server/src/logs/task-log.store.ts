@@ -64,6 +64,35 @@ export class TaskLogStore {
     this.rows.push(...rows);
   }
 
+  /**
+   * A line the server writes into a task's log itself (its own `SnailJobLog.REMOTE`), e.g. when a dispatch
+   * fails (`RequestClientActor`): one row with one entry, shown by the console among the client's lines.
+   */
+  serverLine(
+    task: { id: bigint; batchId: bigint; jobId: bigint },
+    level: 'INFO' | 'WARN' | 'ERROR',
+    message: string,
+    throwable?: string,
+  ): void {
+    const now = Date.now();
+    const entry: Record<string, string> = {
+      time_stamp: String(now),
+      level,
+      thread: 'dev-server',
+      message,
+      location: 'RequestClientActor',
+    };
+    if (throwable) entry.throwable = throwable;
+    this.rows.push({
+      taskId: task.id,
+      taskBatchId: task.batchId,
+      jobId: task.jobId,
+      realTime: now,
+      entryTimes: [now],
+      entries: [entry],
+    });
+  }
+
   forTask(taskId: bigint): TaskLogRow[] {
     return this.rows.filter((r) => r.taskId === taskId);
   }

@@ -102,11 +102,8 @@ export class WorkflowRunner implements OnModuleInit {
     if (!run || !workflow || isBatchFinished(run.status) || batch.workflowNodeId === undefined) return;
     run.nodeBatches.set(batch.workflowNodeId, batch.id);
     const node = workflow.nodes.find((n) => n.id === batch.workflowNodeId);
-    // A decision's successors see the context as it is; other nodes merge their tasks' changes first, except
-    // where the Java server completes the run before merging (see mergesContext).
-    if (node && !isDecision(node) && this.mergesContext(workflow, batch.workflowNodeId)) {
-      run.wfContext = mergeContext(run.wfContext, ...this.jobs.tasksOf(batch.id).map((t) => t.wfContext));
-    }
+    // A decision's successors see the context as it is; other nodes merge as the Java server does.
+    if (node && !isDecision(node)) this.mergeContextOf(workflow, run, batch.workflowNodeId);
     const successors = workflow.edges.filter(([from]) => from === batch.workflowNodeId).map(([, to]) => to);
     this.openAll(
       run,
@@ -118,22 +115,34 @@ export class WorkflowRunner implements OnModuleInit {
   }
 
   /**
-   * Whether a finished node's context changes reach the run. The Java server merges them only on the way to
-   * successors: when neither the node nor a sibling (a node sharing a predecessor; for start nodes, another start
-   * node) has a successor, it completes the run without merging, so the last nodes' changes never reach the run's
-   * context (`snail-job-server-dispatcher/snail-job-server-job-task/src/main/java/com/aizuda/snailjob/server/job/
-   * task/support/dispatch/WorkflowExecutorActor.java`: `allSuccessors` empty → `complete`, before
-   * `mergeWorkflowContextAndRetry`).
+   * Merges context changes into the run the way `WorkflowExecutorActor` does before it opens successors: only
+   * when the finished node or one of its brothers (the successors of its first predecessor) has successors, and
+   * then the changes of the node and of every successor's predecessors. A leaf's changes — the last node of a
+   * chain — are never merged (`allSuccessors` empty → `WorkflowBatchHandler.complete`, no merge).
    */
-  private mergesContext(workflow: Workflow, nodeId: bigint): boolean {
-    const preds = (id: bigint): bigint[] =>
-      workflow.edges.filter(([, to]) => to === id).map(([from]) => from);
-    const mine = preds(nodeId);
-    return workflow.nodes.some((n) => {
-      const theirs = preds(n.id);
-      const sibling = mine.length === 0 ? theirs.length === 0 : theirs.some((p) => mine.includes(p));
-      return sibling && workflow.edges.some(([from]) => from === n.id);
-    });
+  private mergeContextOf(workflow: Workflow, run: WorkflowBatch, nodeId: bigint): void {
+    const successorsOf = (id: bigint) => workflow.edges.filter(([from]) => from === id).map(([, to]) => to);
+    const predecessorsOf = (id: bigint) => workflow.edges.filter(([, to]) => to === id).map(([from]) => from);
+    const [firstPredecessor] = predecessorsOf(nodeId);
+    const brothers =
+      firstPredecessor === undefined
+        ? workflow.nodes.filter((n) => predecessorsOf(n.id).length === 0).map((n) => n.id)
+        : successorsOf(firstPredecessor);
+    const involved = new Set<bigint>();
+    for (const id of new Set([nodeId, ...brothers])) {
+      for (const successor of successorsOf(id)) {
+        involved.add(successor);
+        for (const p of predecessorsOf(successor)) involved.add(p);
+      }
+    }
+    if (involved.size === 0) return;
+    involved.add(nodeId);
+    const changes = workflow.nodes
+      .filter((n) => involved.has(n.id))
+      .map((n) => run.nodeBatches.get(n.id))
+      .filter((id): id is bigint => id !== undefined && id !== PENDING)
+      .flatMap((id) => this.jobs.tasksOf(id).map((t) => t.wfContext));
+    run.wfContext = mergeContext(run.wfContext, ...changes);
   }
 
   /**
