@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { BuiltinExecutorsRegistrar } from './builtin/builtin-executors.registrar.js';
 import { resolveOptions } from './config/resolve-options.js';
 import type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
 import { ActiveExecutors } from './diagnostics/active-executors.js';
@@ -49,6 +50,7 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     { provide: SnailJobInstrumentation, useClass: PrometheusInstrumentation },
     ExecutorRegistry,
     SnailJobExplorer,
+    BuiltinExecutorsRegistrar,
     ServerChannel,
     SnailJobTransport,
     ResultOutbox,

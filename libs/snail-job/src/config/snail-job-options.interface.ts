@@ -1,3 +1,5 @@
+import type { BuiltinExecutorsOptions, ResolvedBuiltinExecutors } from '../builtin/builtin-options.js';
+
 /** Options of {@link SnailJobModule}. Every option also has a `SNAIL_*` environment variable; explicit options win. */
 export interface SnailJobModuleOptions {
   /** SnailJob server gRPC endpoint. */
@@ -99,6 +101,11 @@ export interface SnailJobModuleOptions {
    * @default false (env SNAIL_OUTBOX_DIR)
    */
   outboxDir?: string | false;
+  /**
+   * The Java client's built-in executors (`snailJobHttpExecutor`, and the script executors), each off unless
+   * enabled here. See docs/builtin-executors.md. @default {} (env SNAIL_BUILTIN_HTTP, SNAIL_BUILTIN_SCRIPTS)
+   */
+  builtinExecutors?: BuiltinExecutorsOptions;
 }
 
 /** Per-executor caps after resolution: `byExecutor` first, then `others`, else uncapped. */
@@ -136,4 +143,5 @@ export interface ResolvedSnailJobOptions {
   eventLoopStallMs: number;
   /** Absolute or cwd-relative directory, or undefined when the outbox is off. */
   outboxDir: string | undefined;
+  builtinExecutors: ResolvedBuiltinExecutors;
 }
