@@ -23,6 +23,11 @@ export class JobStore {
     return [...this.jobs.values()];
   }
 
+  /** Deletes a job definition (its batches and tasks stay, as rows of a deleted job do). */
+  deleteJob(id: bigint): boolean {
+    return this.jobs.delete(id);
+  }
+
   addBatch(batch: Batch): Batch {
     this.batches.set(batch.id, batch);
     this.tasksByBatch.set(batch.id, []);

@@ -16,6 +16,20 @@ export class WorkflowStore {
     return this.workflows.get(id);
   }
 
+  allWorkflows(): Workflow[] {
+    return [...this.workflows.values()];
+  }
+
+  deleteWorkflow(id: bigint): boolean {
+    return this.workflows.delete(id);
+  }
+
+  /** Runs, oldest first, optionally of one workflow. */
+  allBatches(workflowId?: bigint): WorkflowBatch[] {
+    const all = [...this.batches.values()];
+    return workflowId === undefined ? all : all.filter((b) => b.workflowId === workflowId);
+  }
+
   addBatch(batch: WorkflowBatch): WorkflowBatch {
     this.batches.set(batch.id, batch);
     return batch;
