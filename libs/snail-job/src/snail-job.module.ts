@@ -28,6 +28,7 @@ import {
   SNAIL_JOB_ASYNC_OPTIONS_TYPE,
   SNAIL_JOB_MODULE_OPTIONS,
 } from './snail-job.module-definition.js';
+import { TaskTracing } from './tracing/task-tracing.js';
 import { ClientIdentity } from './transport/client-identity.js';
 import { ServerChannel } from './transport/server-channel.js';
 import { SnailJobTransport } from './transport/snail-job.transport.js';
@@ -51,6 +52,7 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     ExecutorRegistry,
     SnailJobExplorer,
     BuiltinExecutorsRegistrar,
+    TaskTracing,
     ServerChannel,
     SnailJobTransport,
     ResultOutbox,

@@ -4,6 +4,7 @@ import type { BoundHandler } from '../discovery/executor-definition.js';
 import { ExecutorRegistry } from '../discovery/executor.registry.js';
 import type { JobArgs } from '../job/job-args.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
+import { TaskTracing } from '../tracing/task-tracing.js';
 import { BuiltinExecutorName } from './builtin-names.js';
 import { runHttpExecutor } from './http.executor.js';
 import { CMD, runScriptExecutor, SHELL } from './script.executor.js';
@@ -16,6 +17,7 @@ export class BuiltinExecutorsRegistrar implements OnModuleInit {
   constructor(
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
     private readonly registry: ExecutorRegistry,
+    private readonly tracing: TaskTracing,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +39,7 @@ export class BuiltinExecutorsRegistrar implements OnModuleInit {
       where: `BuiltinExecutors#${methodName}`,
       className: 'BuiltinExecutors',
       methodName,
-      invoke: (args) => run(args as JobArgs),
+      invoke: this.tracing.wrap(name, (args) => run(args as JobArgs)),
     };
     this.registry.add({ kind: 'plain', name, handler });
   }

@@ -116,6 +116,7 @@ export function resolveOptions(
     ),
     outboxDir: directory(pick(options.outboxDir, 'outboxDir', 'SNAIL_OUTBOX_DIR')),
     builtinExecutors: builtinExecutors(options.builtinExecutors, env),
+    tracing: bool(pick(options.tracing, 'tracing', 'SNAIL_TRACING'), false),
   };
 }
 

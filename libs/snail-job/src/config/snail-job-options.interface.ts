@@ -106,6 +106,11 @@ export interface SnailJobModuleOptions {
    * enabled here. See docs/builtin-executors.md. @default {} (env SNAIL_BUILTIN_HTTP, SNAIL_BUILTIN_SCRIPTS)
    */
   builtinExecutors?: BuiltinExecutorsOptions;
+  /**
+   * OpenTelemetry: one span per task around its handler, its trace id on the task's remote log lines. Needs
+   * `@opentelemetry/api` and an SDK set up by the app. See docs/tracing.md. @default false (env SNAIL_TRACING)
+   */
+  tracing?: boolean;
 }
 
 /** Per-executor caps after resolution: `byExecutor` first, then `others`, else uncapped. */
@@ -144,4 +149,5 @@ export interface ResolvedSnailJobOptions {
   /** Absolute or cwd-relative directory, or undefined when the outbox is off. */
   outboxDir: string | undefined;
   builtinExecutors: ResolvedBuiltinExecutors;
+  tracing: boolean;
 }
