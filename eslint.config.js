@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'bench/results/**',
+      // Generated from proto/snail_job.proto by scripts/generate-wire-codec.mjs.
+      'libs/snail-job/src/protocol/generated/**',
+      // Apps built outside the repository against the packed tarball (scripts/test-consumers.mjs).
+      'test/consumers/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,7 +15,7 @@ export default defineConfig({
   },
   test: {
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.e2e-spec.ts', 'test/**/*.spec.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/consumers/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

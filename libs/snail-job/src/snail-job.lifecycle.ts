@@ -17,6 +17,7 @@ import { Registrar } from './registration/registrar.js';
 import { ResultReporter } from './reporting/result-reporter.js';
 import { ShutdownFlushRegistry } from './reporting/shutdown-flush.registry.js';
 import { securityWarnings } from './security/security-warnings.js';
+import { SignalDrain } from './shutdown/signal-drain.js';
 import { SNAIL_JOB_OPTIONS } from './snail-job.constants.js';
 import { CLIENT_STOPPED, FAIL_FAST, LIMIT_FOR_UNKNOWN_EXECUTOR } from './snail-job.messages.js';
 import { ServerChannel } from './transport/server-channel.js';
@@ -32,6 +33,12 @@ export class SnailJobLifecycle
 {
   private readonly logger = new Logger('SnailJob');
   private started = false;
+  private stopping: Promise<void> | undefined;
+  /** Without `app.enableShutdownHooks()`, a SIGTERM still drains running tasks (docs/installation.md). */
+  private readonly signals = new SignalDrain(
+    () => this.stopAll(this.options.shutdownGraceMs),
+    (message) => this.logger.warn(message),
+  );
 
   constructor(
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
@@ -67,6 +74,8 @@ export class SnailJobLifecycle
       throw error;
     }
     this.started = true;
+    this.stopping = undefined;
+    this.signals.install();
     this.monitor.start();
     if (!this.options.failFast) {
       // Boot never waits for the server: the registrar keeps retrying in the background.
@@ -91,10 +100,18 @@ export class SnailJobLifecycle
   /**
    * The shutdown sequence: refuse new dispatches, let running tasks finish for up to `graceMs` then abort them,
    * flush every registered reporter, stop the heartbeat, close the gRPC server and the channel to the server.
+   * A call while a stop is under way waits for that one.
    */
-  private async stopAll(graceMs: number): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
+  private stopAll(graceMs: number): Promise<void> {
+    if (this.started) {
+      this.started = false;
+      this.signals.uninstall();
+      this.stopping = this.stopSequence(graceMs);
+    }
+    return this.stopping ?? Promise.resolve();
+  }
+
+  private async stopSequence(graceMs: number): Promise<void> {
     const t0 = Date.now();
     await this.runner.shutdown(graceMs);
     const unflushed = await this.flushes.flushAll(Math.max(1_000, Math.min(5_000, graceMs)));

@@ -217,3 +217,8 @@ export const TASK_DUPLICATE = (taskId: string, running: boolean) =>
   `Duplicate delivery of task ${taskId} ignored (already ${running ? 'running' : 'done'})`;
 
 export const TASK_ABORTED_BY_SHUTDOWN = 'Task aborted: the client shut down before it finished';
+
+export const SIGNAL_WITHOUT_SHUTDOWN_HOOKS = (signal: string) =>
+  `${signal} received and nothing else handles it (app.enableShutdownHooks() is off): SnailJob lets running ` +
+  `tasks finish (up to shutdownGraceMs), reports them, then the process exits. Call app.enableShutdownHooks() ` +
+  `so that the rest of the app shuts down gracefully too.`;

@@ -1,7 +1,7 @@
 import { jobParamsText, parseArgsHolder, parseWfContext, stringList } from '../protocol/args-holder.js';
 import { TaskType, MapReduceStage } from '../protocol/enums.js';
-import { parseJson } from '../protocol/json.js';
-import type { DispatchJobRequest } from '../protocol/payloads.js';
+import { JsonNestingError, parseJson } from '../protocol/json.js';
+import type { DispatchJobRequest, JobArgsHolder } from '../protocol/payloads.js';
 import type { ExecuteResult } from '../job/execute-result.js';
 import { JobArgs, MapArgs, MergeReduceArgs, ReduceArgs, ShardingJobArgs } from '../job/job-args.js';
 import { ROOT_MAP } from '../job/task-names.js';
@@ -25,13 +25,55 @@ export function mapTaskName(request: DispatchJobRequest): string {
   return request.taskName && request.taskName !== '' ? request.taskName : ROOT_MAP;
 }
 
-/** Decodes a stored result string: JSON text becomes its value, anything else stays the raw string. */
-export function decodeStoredResult(text: string): unknown {
+/**
+ * Decodes a stored result string: JSON text becomes its value, anything else stays the raw string. A result nested
+ * too deep throws {@link JsonNestingError} naming `name`.
+ */
+export function decodeStoredResult(text: string, name = 'result'): unknown {
   if (text === '') return text;
   try {
     return parseJson(text);
-  } catch {
+  } catch (error) {
+    if (error instanceof JsonNestingError) throw error.of(name);
     return text;
+  }
+}
+
+/** A dispatch's JSON documents, decoded: `argsStr`, the results a reduce / merge stage gets, `wfContext`. */
+interface DispatchDocuments {
+  holder: JobArgsHolder;
+  raw: string[];
+  results: unknown[];
+  wfContext: Record<string, unknown>;
+}
+
+/** Decoded once per request: at validation ({@link documentsProblem}) and again when the task starts. */
+const decodedDocuments = new WeakMap<DispatchJobRequest, DispatchDocuments>();
+
+function decodeDocuments(request: DispatchJobRequest): DispatchDocuments {
+  const cached = decodedDocuments.get(request);
+  if (cached) return cached;
+  const holder = parseArgsHolder(request.argsStr);
+  const stage = stageOf(request);
+  const list = stage === 'reduce' ? 'maps' : stage === 'merge' ? 'reduces' : undefined;
+  const raw = list === undefined ? [] : stringList(holder[list], `argsStr.${list}`);
+  const results = raw.map((text, i) => decodeStoredResult(text, `argsStr.${list}[${i}]`));
+  const documents = { holder, raw, results, wfContext: parseWfContext(request.wfContext) };
+  decodedDocuments.set(request, documents);
+  return documents;
+}
+
+/**
+ * Why a dispatch's documents cannot be handed to a handler as delivered (one nested deeper than the JSON limit,
+ * named in the message), or `undefined` when they can. Checked at dispatch, so such a task is refused, not run.
+ */
+export function documentsProblem(request: DispatchJobRequest): string | undefined {
+  try {
+    decodeDocuments(request);
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonNestingError) return error.message;
+    throw error;
   }
 }
 
@@ -41,7 +83,7 @@ export function buildArgs(
   signal: AbortSignal,
   doMap: (args: JobArgs, items: readonly unknown[], next: string) => Promise<ExecuteResult>,
 ): JobArgs {
-  const holder = parseArgsHolder(request.argsStr);
+  const { holder, raw, results, wfContext } = decodeDocuments(request);
   const stage = stageOf(request);
   let args: JobArgs;
   if (stage === 'map') {
@@ -52,13 +94,13 @@ export function buildArgs(
     args = map;
   } else if (stage === 'reduce') {
     const reduce = new ReduceArgs();
-    reduce.rawMapResult = stringList(holder.maps);
-    reduce.mapResult = reduce.rawMapResult.map(decodeStoredResult);
+    reduce.rawMapResult = raw;
+    reduce.mapResult = results;
     args = reduce;
   } else if (stage === 'merge') {
     const merge = new MergeReduceArgs();
-    merge.rawReduces = stringList(holder.reduces);
-    merge.reduces = merge.rawReduces.map(decodeStoredResult);
+    merge.rawReduces = raw;
+    merge.reduces = results;
     args = merge;
   } else {
     args = request.taskType === TaskType.SHARDING ? new ShardingJobArgs() : new JobArgs();
@@ -78,6 +120,6 @@ export function buildArgs(
   if (request.workflowTaskBatchId !== undefined) args.workflowTaskBatchId = request.workflowTaskBatchId;
   if (request.workflowNodeId !== undefined) args.workflowNodeId = request.workflowNodeId;
   args.signal = signal;
-  Object.assign(args.wfContext, parseWfContext(request.wfContext));
+  Object.assign(args.wfContext, wfContext);
   return args;
 }

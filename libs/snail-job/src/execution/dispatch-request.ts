@@ -1,4 +1,9 @@
 import type { DispatchJobRequest } from '../protocol/payloads.js';
+import { documentsProblem } from './args-factory.js';
+
+/** A Java `long`: the range every SnailJob id is in. */
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
 
 const REQUIRED: readonly (keyof DispatchJobRequest)[] = [
   'namespaceId',
@@ -56,6 +61,10 @@ export function validateDispatch(
     if (!(typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v)))) {
       return { ok: false, message: `${key} must be an integer id, got ${describe(v)}` };
     }
+    // The server's ids are Java longs: one beyond that range was never sent by a server.
+    if (typeof v === 'bigint' && (v < LONG_MIN || v > LONG_MAX)) {
+      return { ok: false, message: `${key} is outside the Java long range, got ${describe(v)}` };
+    }
   }
   for (const key of INT_FIELDS) {
     const v = r[key];
@@ -83,7 +92,10 @@ export function validateDispatch(
   if ((r.executorTimeout as number) < 0) {
     return { ok: false, message: `executorTimeout must be >= 0, got ${describe(r.executorTimeout)}` };
   }
-  return { ok: true, request: r as unknown as DispatchJobRequest };
+  const request = r as unknown as DispatchJobRequest;
+  const problem = documentsProblem(request);
+  if (problem !== undefined) return { ok: false, message: problem };
+  return { ok: true, request };
 }
 
 function describe(v: unknown): string {

@@ -4,6 +4,11 @@ import type { ExecuteResult } from './execute-result.js';
 /**
  * Arguments of a plain executor (cluster, broadcast, sharding, workflow node). `P` is the type of
  * {@link JobArgs.params}: `JobArgs<InferParams<typeof schema>>` for an executor declared with a params schema.
+ *
+ * Ids are {@link SnailId}s: a `number` for every id up to 2^53 - 1 (every id a SnailJob database hands out in
+ * practice), a `bigint` only beyond, so an id is always exact; `String(args.taskId)` is its decimal text either
+ * way. `JSON.stringify(args)`, `util.format('%j', args)` and loggers never throw: see {@link JobArgs.toJSON} and
+ * docs/executors.md.
  */
 export class JobArgs<P = unknown> {
   /** Job id. */
@@ -52,6 +57,23 @@ export class JobArgs<P = unknown> {
     if (Object.prototype.hasOwnProperty.call(this.changedWfContext, key))
       return this.changedWfContext[key] as T;
     return this.wfContext[key] as T | undefined;
+  }
+
+  /**
+   * What `JSON.stringify(args)` and `util.format('%j', args)` write: every field except `signal` and functions, with
+   * each `bigint` (an id beyond 2^53 - 1, a long integer in the job's data) as its decimal string, since
+   * `JSON.stringify` cannot write it as an exact number. Throws only what `JSON.stringify` throws for the user's
+   * own data (a circular structure).
+   */
+  toJSON(): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(this))
+      if (key !== 'signal') fields[key] = (this as Record<string, unknown>)[key];
+    return JSON.parse(
+      JSON.stringify(fields, (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      ),
+    ) as Record<string, unknown>;
   }
 
   /** Records a workflow context change (ignored, like Java, for a blank key or an undefined/null value). */

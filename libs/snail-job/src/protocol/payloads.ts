@@ -3,7 +3,10 @@
  * exceeds 2^53 - 1 (see json.ts); they are echoed back exactly as received.
  */
 
-/** A SnailJob database id (Java long). */
+/**
+ * A SnailJob database id (a Java `long`): a `number` up to 2^53 - 1, a `bigint` beyond, so it is always exact
+ * (docs/executors.md, "Ids"). A dispatch with an id outside the Java long range is refused.
+ */
 export type SnailId = number | bigint;
 
 /** S→C `/job/dispatch/v1`. */
