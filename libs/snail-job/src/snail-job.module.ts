@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { BuiltinExecutorsRegistrar } from './builtin/builtin-executors.registrar.js';
 import { resolveOptions } from './config/resolve-options.js';
 import type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
 import { ActiveExecutors } from './diagnostics/active-executors.js';
@@ -29,6 +30,7 @@ import {
   SNAIL_JOB_ASYNC_OPTIONS_TYPE,
   SNAIL_JOB_MODULE_OPTIONS,
 } from './snail-job.module-definition.js';
+import { TaskTracing } from './tracing/task-tracing.js';
 import { ClientIdentity } from './transport/client-identity.js';
 import { ServerChannel } from './transport/server-channel.js';
 import { SnailJobTransport } from './transport/snail-job.transport.js';
@@ -52,6 +54,8 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     { provide: SnailJobInstrumentation, useClass: PrometheusInstrumentation },
     ExecutorRegistry,
     SnailJobExplorer,
+    BuiltinExecutorsRegistrar,
+    TaskTracing,
     ServerChannel,
     SnailJobTransport,
     ResultOutbox,

@@ -1,4 +1,5 @@
 import { DEFAULT_NAMESPACE, DEMO_GROUP, DEMO_TOKEN } from '../protocol/headers.js';
+import { builtinExecutors } from '../builtin/builtin-option-parsers.js';
 import { SnailJobConfigError } from '../errors/snail-job-config.error.js';
 import { detectHostAddress } from './host-address.js';
 import { directory, perExecutorLimits } from './reliability-option-parsers.js';
@@ -114,6 +115,8 @@ export function resolveOptions(
       600_000,
     ),
     outboxDir: directory(pick(options.outboxDir, 'outboxDir', 'SNAIL_OUTBOX_DIR')),
+    builtinExecutors: builtinExecutors(options.builtinExecutors, env),
+    tracing: bool(pick(options.tracing, 'tracing', 'SNAIL_TRACING'), false),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { BuiltinExecutorsOptions, ResolvedBuiltinExecutors } from '../builtin/builtin-options.js';
+
 /** Options of {@link SnailJobModule}. Every option also has a `SNAIL_*` environment variable; explicit options win. */
 export interface SnailJobModuleOptions {
   /** SnailJob server gRPC endpoint. */
@@ -100,6 +102,16 @@ export interface SnailJobModuleOptions {
    * @default false (env SNAIL_OUTBOX_DIR)
    */
   outboxDir?: string | false;
+  /**
+   * The Java client's built-in executors (`snailJobHttpExecutor`, and the script executors), each off unless
+   * enabled here. See docs/builtin-executors.md. @default {} (env SNAIL_BUILTIN_HTTP, SNAIL_BUILTIN_SCRIPTS)
+   */
+  builtinExecutors?: BuiltinExecutorsOptions;
+  /**
+   * OpenTelemetry: one span per task around its handler, its trace id on the task's remote log lines. Needs
+   * `@opentelemetry/api` and an SDK set up by the app. See docs/tracing.md. @default false (env SNAIL_TRACING)
+   */
+  tracing?: boolean;
 }
 
 /** Per-executor caps after resolution: `byExecutor` first, then `others`, else uncapped. */
@@ -137,4 +149,6 @@ export interface ResolvedSnailJobOptions {
   eventLoopStallMs: number;
   /** Absolute or cwd-relative directory, or undefined when the outbox is off. */
   outboxDir: string | undefined;
+  builtinExecutors: ResolvedBuiltinExecutors;
+  tracing: boolean;
 }

@@ -6,6 +6,7 @@ import type { StageMetadata } from '../decorators/stage.decorators.js';
 import { SnailJobDefinitionError } from '../errors/snail-job-definition.error.js';
 import { ROOT_MAP } from '../job/task-names.js';
 import { withParams } from '../params/params-invoker.js';
+import { TaskTracing } from '../tracing/task-tracing.js';
 import { SNAIL_JOB_EXECUTOR, SNAIL_JOB_STAGE } from '../snail-job.constants.js';
 import {
   DUPLICATE_STAGE,
@@ -25,6 +26,7 @@ export class SnailJobExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly registry: ExecutorRegistry,
+    private readonly tracing: TaskTracing,
   ) {}
 
   onModuleInit(): void {
@@ -54,7 +56,7 @@ export class SnailJobExplorer implements OnModuleInit {
         where,
         className,
         methodName,
-        invoke: withParams(executor.name, executor.params, call),
+        invoke: this.tracing.wrap(executor.name, withParams(executor.name, executor.params, call)),
       });
       const methodMeta = Reflect.getMetadata(SNAIL_JOB_EXECUTOR, method) as SnailJobMetadata | undefined;
       const stageMeta = Reflect.getMetadata(SNAIL_JOB_STAGE, method) as StageMetadata | undefined;

@@ -29,6 +29,8 @@ export interface LogSink {
  */
 export class TaskLog {
   private lastTime = 0;
+  /** Trace id of the task's span when tracing is on (docs/tracing.md): appended to every line. */
+  traceId: string | undefined;
 
   constructor(
     /** The dispatch the entries belong to. */
@@ -51,7 +53,7 @@ export class TaskLog {
       task: this,
       time,
       level,
-      message: limitText(message, MAX_MESSAGE_CHARS),
+      message: limitText(this.traceId ? `${message} [trace_id=${this.traceId}]` : message, MAX_MESSAGE_CHARS),
       throwable: throwable === undefined ? undefined : limitText(throwable, MAX_THROWABLE_CHARS),
       location,
     });
