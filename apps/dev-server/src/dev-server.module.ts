@@ -7,6 +7,7 @@ import { DevServerLogger } from './common/dev-server.logger.js';
 import { IdGenerator } from './common/id.generator.js';
 import { ServerIdentity } from './common/server-identity.js';
 import { TimerService } from './common/timer.service.js';
+import { consoleControllers, consoleProviders } from './console/index.js';
 import { DEV_SERVER_OPTIONS, type ResolvedDevServerOptions } from './dev-server.options.js';
 import { ClientCaller } from './grpc/client-caller.service.js';
 import { ClientChannels } from './grpc/client-channels.service.js';
@@ -70,6 +71,7 @@ export class DevServerModule {
         WorkflowsController,
         ClusterController,
         DiagnosticsController,
+        ...consoleControllers,
       ],
       providers: [
         { provide: DEV_SERVER_OPTIONS, useValue: options },
@@ -122,6 +124,7 @@ export class DevServerModule {
         JobsApi,
         WorkflowsApi,
         ClusterApi,
+        ...consoleProviders,
       ],
     };
   }

@@ -37,6 +37,8 @@ export interface CreateJobInput {
   labels?: Record<string, string> | string;
   /** @default 1 */
   executorType?: number;
+  /** 1 enabled, 0 disabled. @default 1 */
+  jobStatus?: number;
 }
 
 /** A job without its id, bizId defaulting and creation time. */
@@ -83,6 +85,7 @@ export function parseJobInput(body: unknown): JobDraft {
     blockStrategy: r.code('blockStrategy', enumNames(BlockStrategy), BlockStrategy.DISCARD) as BlockStrategy,
     labels,
     executorType: r.int('executorType', 1, 0, 999),
+    jobStatus: r.int('jobStatus', 1, 0, 1),
   };
 }
 

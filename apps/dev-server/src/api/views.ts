@@ -62,6 +62,8 @@ export interface JobView {
   routeKey: number;
   blockStrategy: number;
   labels: LabelMap;
+  /** 1 enabled, 0 disabled. */
+  jobStatus: number;
 }
 
 /** A registered client node. */
@@ -171,6 +173,7 @@ export function jobView(job: Job): JobView {
     routeKey: job.routeKey,
     blockStrategy: job.blockStrategy,
     labels: job.labels,
+    jobStatus: job.jobStatus,
   };
 }
 

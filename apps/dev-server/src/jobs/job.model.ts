@@ -24,6 +24,8 @@ export interface Job {
   routeKey: number;
   blockStrategy: BlockStrategy;
   labels: LabelMap;
+  /** `job_status`: 1 enabled, 0 disabled (`StatusEnum`); only a disabled job can be deleted. */
+  jobStatus: number;
   createdAt: number;
 }
 

@@ -19,6 +19,11 @@ export class JobStore {
     return this.jobs.get(id);
   }
 
+  /** Forgets a job definition (its batches stay, as rows in `sj_job_task_batch` do). */
+  removeJob(id: bigint): boolean {
+    return this.jobs.delete(id);
+  }
+
   allJobs(): Job[] {
     return [...this.jobs.values()];
   }

@@ -16,6 +16,17 @@ export class WorkflowStore {
     return this.workflows.get(id);
   }
 
+  /** Workflows, oldest first. */
+  allWorkflows(): Workflow[] {
+    return [...this.workflows.values()];
+  }
+
+  /** Runs, oldest first, optionally of one workflow. */
+  allBatches(workflowId?: bigint): WorkflowBatch[] {
+    const all = [...this.batches.values()];
+    return workflowId === undefined ? all : all.filter((b) => b.workflowId === workflowId);
+  }
+
   addBatch(batch: WorkflowBatch): WorkflowBatch {
     this.batches.set(batch.id, batch);
     return batch;
