@@ -159,3 +159,61 @@ export const LIMIT_FOR_UNKNOWN_EXECUTOR = (
 
 export const CLIENT_STOPPED = (ms: number, unflushed: readonly string[]) =>
   `SnailJob client stopped in ${ms} ms${unflushed.length ? ` (not fully delivered: ${unflushed.join(', ')})` : ''}`;
+
+export const SERVER_CALL_FAILED = (uri: string, detail: string) =>
+  `SnailJob server call ${uri} failed: ${detail}`;
+
+/** How a map handler for `taskName` is declared. */
+export const mapTaskDecorator = (taskName: string) =>
+  taskName === 'ROOT_MAP' ? '@MapTask()' : `@MapTask('${taskName}')`;
+
+export const MAP_HANDLER_MISSING = (executor: string, className: string, taskName: string) =>
+  `MapTask execution method not found: map executor "${executor}" (class ${className}) has no ${mapTaskDecorator(
+    taskName,
+  )} method for task "${taskName}". Add one.`;
+
+export const STAGE_HANDLER_MISSING = (
+  executor: string,
+  className: string,
+  decorator: string,
+  mrStage: number,
+) =>
+  `Map-reduce executor "${executor}" (class ${className}) has no ${decorator} method for mrStage ${mrStage}. Add one.`;
+
+export const DO_MAP_NO_ITEMS = 'doMap needs a non-empty array of items; nothing to map.';
+
+export const DO_MAP_NO_NAME = 'doMap needs the name of the next map task, e.g. doMap(items, "PAGE").';
+
+export const DO_MAP_ROOT_NAME = (rootMap: string) =>
+  `doMap cannot create tasks named ${rootMap}; choose another name, e.g. "PAGE".`;
+
+export const DO_MAP_NOT_SERIALISABLE = (detail: string) => `doMap items must be JSON-serialisable: ${detail}`;
+
+export const EXECUTORS_REGISTERED = (names: readonly string[]) =>
+  `Registered ${names.length} executor(s): ${names.join(', ')}`;
+
+export const REGISTRATION_REFUSED = (message: string) => `Executor registration refused: ${message}`;
+
+export const EXECUTOR_REGISTRATION_FAILED = (message: string) => `Executor registration failed: ${message}`;
+
+export const ROUTE_MAPPED = (what: string, path: string) => `${what} mapped on GET ${path}`;
+
+export const GRPC_LISTENING = (host: string, port: number) =>
+  `gRPC server for the SnailJob server listening on ${host}:${port}`;
+
+export const GRPC_BIND_FAILED = (address: string, detail: string) =>
+  `SnailJob client could not bind its gRPC server on ${address}: ${detail}`;
+
+export const TASK_CRASHED = (taskId: string, executor: string, detail: string) =>
+  `Task ${taskId} (${executor}): ${detail}`;
+
+export const TASK_FAILED = (taskId: string, executor: string, message: string | undefined) =>
+  `Task ${taskId} (${executor}) failed: ${String(message)}`;
+
+export const TASK_ABORTED = (taskId: string, executor: string, reason: string) =>
+  `Task ${taskId} (${executor}) aborted: ${reason}`;
+
+export const TASK_DUPLICATE = (taskId: string, running: boolean) =>
+  `Duplicate delivery of task ${taskId} ignored (already ${running ? 'running' : 'done'})`;
+
+export const TASK_ABORTED_BY_SHUTDOWN = 'Task aborted: the client shut down before it finished';

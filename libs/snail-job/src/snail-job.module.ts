@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { resolveOptions } from './config/resolve-options.js';
 import type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
+import { ActiveExecutors } from './diagnostics/active-executors.js';
 import { EventLoopMonitor } from './diagnostics/event-loop-monitor.js';
 import { ExecutorRegistry } from './discovery/executor.registry.js';
 import { SnailJobExplorer } from './discovery/snail-job.explorer.js';
@@ -57,6 +58,7 @@ import { SnailJobTransport } from './transport/snail-job.transport.js';
     LogReporter,
     NestLoggerCapture,
     TaskRunner,
+    { provide: ActiveExecutors, useExisting: TaskRunner },
     Registrar,
     EventLoopMonitor,
     SnailJobLifecycle,

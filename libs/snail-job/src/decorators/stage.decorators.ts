@@ -1,4 +1,4 @@
-import { ROOT_MAP } from '../execution/task-names.js';
+import { ROOT_MAP } from '../job/task-names.js';
 import { SNAIL_JOB_STAGE } from '../snail-job.constants.js';
 
 /** Metadata stored by the stage decorators. */

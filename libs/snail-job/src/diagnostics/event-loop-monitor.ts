@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
-import { TaskRunner } from '../execution/task-runner.js';
 import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
 import { EVENT_LOOP_STALL } from '../snail-job.messages.js';
+import { ActiveExecutors } from './active-executors.js';
 
 /** Label used when no task was running during a stall. */
 export const NO_TASK = '(none)';
@@ -23,7 +23,7 @@ export class EventLoopMonitor {
 
   constructor(
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
-    private readonly runner: TaskRunner,
+    private readonly tasks: ActiveExecutors,
     private readonly instrumentation: SnailJobInstrumentation,
   ) {}
 
@@ -56,7 +56,7 @@ export class EventLoopMonitor {
     if (stalled < threshold) return;
     this.stalls++;
     const ms = Math.round(stalled);
-    const executors = this.runner.executorsActiveBetween(from, now);
+    const executors = this.tasks.executorsActiveBetween(from, now);
     this.logger.warn(EVENT_LOOP_STALL(ms, executors, this.options.heartbeatIntervalMs));
     for (const executor of executors.length ? executors : [NO_TASK]) {
       this.instrumentation.eventLoopStall(executor, ms);

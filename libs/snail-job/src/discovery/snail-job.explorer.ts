@@ -4,9 +4,14 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import type { SnailJobMetadata } from '../decorators/snail-job.decorator.js';
 import type { StageMetadata } from '../decorators/stage.decorators.js';
 import { SnailJobDefinitionError } from '../errors/snail-job-definition.error.js';
-import { ROOT_MAP } from '../execution/task-names.js';
+import { ROOT_MAP } from '../job/task-names.js';
 import { SNAIL_JOB_EXECUTOR, SNAIL_JOB_STAGE } from '../snail-job.constants.js';
-import { DUPLICATE_STAGE, NOT_SINGLETON, STAGE_OUTSIDE_EXECUTOR } from '../snail-job.messages.js';
+import {
+  DUPLICATE_STAGE,
+  mapTaskDecorator,
+  NOT_SINGLETON,
+  STAGE_OUTSIDE_EXECUTOR,
+} from '../snail-job.messages.js';
 import type { BoundHandler } from './executor-definition.js';
 import { ExecutorRegistry } from './executor.registry.js';
 
@@ -81,7 +86,7 @@ export class SnailJobExplorer implements OnModuleInit {
 }
 
 function decoratorName(meta: StageMetadata): string {
-  if (meta.stage === 'map') return meta.taskName === ROOT_MAP ? '@MapTask()' : `@MapTask('${meta.taskName}')`;
+  if (meta.stage === 'map') return mapTaskDecorator(meta.taskName);
   return meta.stage === 'reduce' ? '@ReduceTask()' : '@MergeTask()';
 }
 

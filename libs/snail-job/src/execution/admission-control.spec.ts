@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdmissionControl } from './admission-control.js';
-import { LinkedQueue } from './linked-queue.js';
+import { LinkedQueue } from '../common/linked-queue.js';
 
 const noCaps = { others: undefined, byExecutor: {} };
 

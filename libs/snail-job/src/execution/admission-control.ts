@@ -1,5 +1,5 @@
 import type { PerExecutorLimits } from '../config/snail-job-options.interface.js';
-import { LinkedQueue, type QueueNode } from './linked-queue.js';
+import { LinkedQueue, type QueueNode } from '../common/linked-queue.js';
 
 /** A task waiting for a slot; `grant` runs once a slot is reserved for it. */
 interface Waiter {

@@ -2,9 +2,9 @@ import { jobParamsText, parseArgsHolder, parseWfContext, stringList } from '../p
 import { TaskType, MapReduceStage } from '../protocol/enums.js';
 import { parseJson } from '../protocol/json.js';
 import type { DispatchJobRequest } from '../protocol/payloads.js';
-import type { ExecuteResult } from './execute-result.js';
-import { JobArgs, MapArgs, MergeReduceArgs, ReduceArgs, ShardingJobArgs } from './job-args.js';
-import { ROOT_MAP } from './task-names.js';
+import type { ExecuteResult } from '../job/execute-result.js';
+import { JobArgs, MapArgs, MergeReduceArgs, ReduceArgs, ShardingJobArgs } from '../job/job-args.js';
+import { ROOT_MAP } from '../job/task-names.js';
 
 /** Which handler stage a dispatch addresses. */
 export type Stage = 'plain' | 'map' | 'reduce' | 'merge';

@@ -5,8 +5,8 @@ import type {
   WireExecuteResult,
 } from '../protocol/payloads.js';
 import { TaskStatus } from '../protocol/enums.js';
-import { ExecuteResult } from './execute-result.js';
-import type { JobArgs } from './job-args.js';
+import { ExecuteResult } from '../job/execute-result.js';
+import type { JobArgs } from '../job/job-args.js';
 
 /** Maps what a handler returned (or threw) to an {@link ExecuteResult}. */
 export function toExecuteResult(outcome: { value: unknown } | { error: unknown }): ExecuteResult {

@@ -1,8 +1,8 @@
 import type { BoundHandler } from '../discovery/executor-definition.js';
 import type { DispatchJobRequest, DispatchJobResultRequest } from '../protocol/payloads.js';
-import type { AbortReason } from './abort-reasons.js';
+import type { AbortReason } from '../job/abort-reasons.js';
 import type { AdmissionTicket } from './admission-control.js';
-import { LinkedQueue, type QueueNode } from './linked-queue.js';
+import { LinkedQueue, type QueueNode } from '../common/linked-queue.js';
 
 /**
  * Lifecycle of one accepted dispatch: `queued` waits for a `parallelNum` slot of its batch, `waiting` holds one

@@ -16,21 +16,27 @@ import {
   SHUTTING_DOWN,
   TASK_FAILED_LINE,
   TASK_RETRY_LINE,
+  TASK_ABORTED,
+  TASK_ABORTED_BY_SHUTDOWN,
+  TASK_CRASHED,
+  TASK_DUPLICATE,
+  TASK_FAILED,
   UNKNOWN_EXECUTOR,
 } from '../snail-job.messages.js';
 import type { InboundReply } from '../transport/snail-job.transport.js';
+import { ActiveExecutors } from '../diagnostics/active-executors.js';
 import { RecentTasks } from '../diagnostics/recent-tasks.js';
-import type { AbortReason } from './abort-reasons.js';
+import type { AbortReason } from '../job/abort-reasons.js';
 import { AdmissionControl } from './admission-control.js';
 import { buildArgs } from './args-factory.js';
-import { BoundedSet } from './bounded-set.js';
+import { BoundedSet } from '../common/bounded-set.js';
 import { deliveryKey, validateDispatch } from './dispatch-request.js';
-import { ExecuteResult } from './execute-result.js';
-import type { JobArgs } from './job-args.js';
+import { ExecuteResult } from '../job/execute-result.js';
+import type { JobArgs } from '../job/job-args.js';
 import { resolveHandler } from './handler-resolution.js';
 import { buildResultReport, resultReport, toExecuteResult, toWireExecuteResult } from './result-mapping.js';
 import { parentSettled, sendThroughParentGate } from './parent-report-gate.js';
-import { taskContextStorage } from './task-context.js';
+import { taskContextStorage } from '../logging/task-context.js';
 import { BatchState, TaskExecution } from './task-execution.js';
 
 const ACCEPTED: InboundReply = { status: 1, data: true };
@@ -45,7 +51,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * to the server never wait for user code; past `maxQueuedTasks` waiting tasks a dispatch is refused.
  */
 @Injectable()
-export class TaskRunner {
+export class TaskRunner implements ActiveExecutors {
   private readonly logger = new Logger('SnailJob');
   private readonly batches = new Map<string, BatchState>();
   private readonly active = new Map<string, TaskExecution>();
@@ -82,9 +88,7 @@ export class TaskRunner {
     const request = validation.request;
     const key = deliveryKey(request);
     if (this.active.has(key) || this.finished.has(key)) {
-      this.logger.debug?.(
-        `Duplicate delivery of task ${String(request.taskId)} ignored (already ${this.active.has(key) ? 'running' : 'done'})`,
-      );
+      this.logger.debug?.(TASK_DUPLICATE(String(request.taskId), this.active.has(key)));
       this.instrumentation.dispatch(request.executorInfo, true, 'duplicate');
       return ACCEPTED;
     }
@@ -260,7 +264,7 @@ export class TaskRunner {
     this.instrumentation.taskStarted(task.executorName);
     setImmediate(() => {
       this.run(task, batch).catch((error: unknown) =>
-        this.logger.error(`Task ${String(task.request.taskId)} (${task.executorName}): ${String(error)}`),
+        this.logger.error(TASK_CRASHED(String(task.request.taskId), task.executorName, String(error))),
       );
     });
   }
@@ -317,7 +321,7 @@ export class TaskRunner {
         TASK_FAILED_LINE(String(task.request.taskBatchId)),
         error instanceof Error ? formatThrowable(error) : String(error),
       );
-      this.logger.warn(`Task ${String(task.request.taskId)} (${task.executorName}) failed: ${wire.message}`);
+      this.logger.warn(TASK_FAILED(String(task.request.taskId), task.executorName, wire.message));
     }
     // The report is queued before the slot is released, so a local child queued behind this parent
     // can never report first.
@@ -396,13 +400,10 @@ export class TaskRunner {
       this.queued--;
     }
     if (state === 'running' || reason !== 'shutdown') {
-      this.logger.log(`Task ${String(task.request.taskId)} (${task.executorName}) aborted: ${reason}`);
+      this.logger.log(TASK_ABORTED(String(task.request.taskId), task.executorName, reason));
     }
     if (reason === 'shutdown') {
-      const failed = ExecuteResult.failure(
-        undefined,
-        'Task aborted: the client shut down before it finished',
-      );
+      const failed = ExecuteResult.failure(undefined, TASK_ABORTED_BY_SHUTDOWN);
       this.reporter.enqueue(buildResultReport(task.request, toWireExecuteResult(failed), undefined));
     }
   }

@@ -4,6 +4,7 @@ import { HealthCheckService } from '@nestjs/terminus';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
 import { addGetRoute, type RouteReply } from '../http/http-route.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
+import { ROUTE_MAPPED } from '../snail-job.messages.js';
 import { SnailJobHealthIndicator } from './snail-job.health-indicator.js';
 
 const NO_CACHE = { 'Cache-Control': 'no-cache, no-store, must-revalidate' };
@@ -28,7 +29,7 @@ export class SnailJobHealthRoute implements OnModuleInit {
     const path = this.options.health;
     if (path === false) return;
     if (addGetRoute(this.adapterHost, path, () => this.check())) {
-      this.logger.log(`Health check mapped on GET ${path}`);
+      this.logger.log(ROUTE_MAPPED('Health check', path));
     }
   }
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { taskContextStorage } from '../execution/task-context.js';
+import { taskContextStorage } from './task-context.js';
 import type { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
 import {
   LOG_DELIVERY_FAILED,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
-import { currentTask } from '../execution/task-context.js';
+import { currentTask } from './task-context.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
 import type { RemoteLogLevel } from './log-level.js';
 import { parseNestLogCall, type NestLogMethod } from './nest-log-call.js';

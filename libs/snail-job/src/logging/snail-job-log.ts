@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { currentTask } from '../execution/task-context.js';
+import { currentTask } from './task-context.js';
 import { REMOTE_LOG_OUTSIDE_TASK } from '../snail-job.messages.js';
 import { formatMessage, formatThrowable } from './log-format.js';
 import type { RemoteLogLevel } from './log-level.js';

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
 import { addGetRoute } from '../http/http-route.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
+import { ROUTE_MAPPED } from '../snail-job.messages.js';
 import { scrapeMetrics, startNodeDefaultMetrics } from './prometheus-scrape.js';
 
 /**
@@ -28,6 +29,6 @@ export class SnailJobMetricsRoute implements OnModuleInit {
     });
     if (!mapped) return;
     startNodeDefaultMetrics();
-    this.logger.log(`Prometheus metrics mapped on GET ${path}`);
+    this.logger.log(ROUTE_MAPPED('Prometheus metrics', path));
   }
 }

@@ -6,9 +6,14 @@ import { decodeData } from '../protocol/envelope.js';
 import { Header } from '../protocol/headers.js';
 import type { ConfigRequest } from '../protocol/payloads.js';
 import { ServerUri } from '../protocol/uris.js';
-import { backoffDelay } from '../reporting/backoff.js';
+import { backoffDelay } from '../common/backoff.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
-import { REGISTRATION_FAILED } from '../snail-job.messages.js';
+import {
+  EXECUTOR_REGISTRATION_FAILED,
+  EXECUTORS_REGISTERED,
+  REGISTRATION_FAILED,
+  REGISTRATION_REFUSED,
+} from '../snail-job.messages.js';
 import { ServerChannel } from '../transport/server-channel.js';
 
 const CONFIG_SYNC_MS = 60_000;
@@ -168,12 +173,12 @@ export class Registrar {
       ]);
       if (reply.status === 1) {
         this.state.executorsRegistered = true;
-        this.logger.log(`Registered ${names.length} executor(s): ${names.join(', ')}`);
+        this.logger.log(EXECUTORS_REGISTERED(names));
       } else {
-        this.logger.warn(`Executor registration refused: ${reply.message}`);
+        this.logger.warn(REGISTRATION_REFUSED(reply.message));
       }
     } catch (error) {
-      this.logger.warn(`Executor registration failed: ${(error as Error).message}`);
+      this.logger.warn(EXECUTOR_REGISTRATION_FAILED((error as Error).message));
     }
   }
 

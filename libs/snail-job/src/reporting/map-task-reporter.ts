@@ -1,29 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
-import { ExecuteResult } from '../execution/execute-result.js';
-import type { JobArgs } from '../execution/job-args.js';
-import { ROOT_MAP } from '../execution/task-names.js';
+import { ExecuteResult } from '../job/execute-result.js';
+import type { JobArgs } from '../job/job-args.js';
+import { ROOT_MAP } from '../job/task-names.js';
 import { decodeData } from '../protocol/envelope.js';
 import { stringifyJson } from '../protocol/json.js';
 import type { DispatchJobRequest, MapTaskRequest } from '../protocol/payloads.js';
 import { ServerUri } from '../protocol/uris.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
-import { ServerChannel, ServerUnavailableError } from '../transport/server-channel.js';
-import { backoffDelay } from './backoff.js';
+import {
+  DO_MAP_NO_ITEMS,
+  DO_MAP_NO_NAME,
+  DO_MAP_NOT_SERIALISABLE,
+  DO_MAP_ROOT_NAME,
+} from '../snail-job.messages.js';
+import { MapTaskError } from '../errors/map-task.error.js';
+import { ServerUnavailableError } from '../errors/server-unavailable.error.js';
+import { ServerChannel } from '../transport/server-channel.js';
+import { backoffDelay } from '../common/backoff.js';
 
 /** Most sub-tasks per map-task request. */
 export const MAP_CHUNK_ITEMS = 500;
 /** How long a map-task request is retried while the server is unreachable (connection refused). */
 const UNAVAILABLE_RETRY_MS = 60_000;
-
-/** Thrown inside `doMap` when the request is invalid or the server refuses it. */
-export class MapTaskError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MapTaskError';
-  }
-}
 
 /**
  * `doMap`: creates child map tasks through `/batch/report/job/map/task/v1`. Any number of items: they are split
@@ -45,15 +45,13 @@ export class MapTaskReporter {
     nextTaskName: string,
   ): Promise<ExecuteResult> {
     if (!Array.isArray(items) || items.length === 0) {
-      throw new MapTaskError('doMap needs a non-empty array of items; nothing to map.');
+      throw new MapTaskError(DO_MAP_NO_ITEMS);
     }
     if (typeof nextTaskName !== 'string' || nextTaskName.trim() === '') {
-      throw new MapTaskError('doMap needs the name of the next map task, e.g. doMap(items, "PAGE").');
+      throw new MapTaskError(DO_MAP_NO_NAME);
     }
     if (nextTaskName === ROOT_MAP) {
-      throw new MapTaskError(
-        `doMap cannot create tasks named ${ROOT_MAP}; choose another name, e.g. "PAGE".`,
-      );
+      throw new MapTaskError(DO_MAP_ROOT_NAME(ROOT_MAP));
     }
     const base = {
       jobId: request.jobId,
@@ -118,6 +116,6 @@ function itemSize(item: unknown): number {
   try {
     return Buffer.byteLength(stringifyJson(item)) + 1;
   } catch (e) {
-    throw new MapTaskError(`doMap items must be JSON-serialisable: ${(e as Error).message}`);
+    throw new MapTaskError(DO_MAP_NOT_SERIALISABLE((e as Error).message));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as grpc from '@grpc/grpc-js';
-import { LinkedQueue } from '../execution/linked-queue.js';
+import { LinkedQueue } from '../common/linked-queue.js';
 import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
 import type { DispatchJobResultRequest } from '../protocol/payloads.js';
 import { ServerUri } from '../protocol/uris.js';
@@ -11,8 +11,9 @@ import {
   REPORT_GIVEN_UP,
   REPORTS_PAUSED,
 } from '../snail-job.messages.js';
-import { ServerChannel, ServerUnavailableError } from '../transport/server-channel.js';
-import { backoffDelay } from './backoff.js';
+import { ServerUnavailableError } from '../errors/server-unavailable.error.js';
+import { ServerChannel } from '../transport/server-channel.js';
+import { backoffDelay } from '../common/backoff.js';
 import { ResultOutbox, type OutboxRecord } from './outbox.js';
 
 interface PendingReport {

@@ -6,19 +6,9 @@ import { Header } from '../protocol/headers.js';
 import { unaryRequestService, type WireRequest, type WireResult } from '../protocol/proto-descriptor.js';
 import { LIBRARY_VERSION, SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
 import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
+import { ServerUnavailableError } from '../errors/server-unavailable.error.js';
 import { ClientIdentity } from './client-identity.js';
-
-/** Error of an outbound call that got no well-formed reply (transport failure, timeout). */
-export class ServerUnavailableError extends Error {
-  constructor(
-    readonly uri: string,
-    readonly code: grpc.status | undefined,
-    detail: string,
-  ) {
-    super(`SnailJob server call ${uri} failed: ${detail}`);
-    this.name = 'ServerUnavailableError';
-  }
-}
+import { grpcAddress } from './grpc-address.js';
 
 type UnaryClient = grpc.Client & {
   unaryRequest(
@@ -112,7 +102,7 @@ export class ServerChannel implements OnApplicationShutdown {
   private ensureClient(): UnaryClient {
     if (!this.client) {
       const Service = unaryRequestService();
-      const target = `${formatHost(this.options.server.host)}:${this.options.server.port}`;
+      const target = grpcAddress(this.options.server.host, this.options.server.port);
       this.client = new Service(target, grpc.credentials.createInsecure(), {
         'grpc.max_receive_message_length': this.options.maxMessageBytes,
         'grpc.max_send_message_length': this.options.maxMessageBytes,
@@ -148,8 +138,4 @@ export class ServerChannel implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.close();
   }
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

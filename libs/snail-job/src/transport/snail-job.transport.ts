@@ -7,10 +7,17 @@ import { Header } from '../protocol/headers.js';
 import { unaryRequestService, type WireRequest, type WireResult } from '../protocol/proto-descriptor.js';
 import { RETRY_MODULE_URIS, uriPath } from '../protocol/uris.js';
 import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
-import { AUTH_FAILED, RETRY_MODULE_UNSUPPORTED, UNKNOWN_URI } from '../snail-job.messages.js';
+import {
+  AUTH_FAILED,
+  GRPC_BIND_FAILED,
+  GRPC_LISTENING,
+  RETRY_MODULE_UNSUPPORTED,
+  UNKNOWN_URI,
+} from '../snail-job.messages.js';
 import { SnailJobInstrumentation } from '../instrument/snail-job-instrumentation.js';
 import { tokenCheck } from '../security/token-check.js';
 import { ClientIdentity } from './client-identity.js';
+import { grpcAddress } from './grpc-address.js';
 
 /** What an inbound handler answers; becomes a `GrpcResult`. */
 export interface InboundReply {
@@ -81,18 +88,16 @@ export class SnailJobTransport extends Server implements CustomTransportStrategy
         );
       },
     });
-    const address = `${formatHost(this.options.client.bindHost)}:${this.options.client.port}`;
+    const address = grpcAddress(this.options.client.bindHost, this.options.client.port);
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => {
       if (error) {
-        callback(new Error(`SnailJob client could not bind its gRPC server on ${address}: ${error.message}`));
+        callback(new Error(GRPC_BIND_FAILED(address, error.message)));
         return;
       }
       this.server = server;
       this.identity.port = port;
       this.serving = true;
-      this.log.log(
-        `gRPC server for the SnailJob server listening on ${this.options.client.bindHost}:${port}`,
-      );
+      this.log.log(GRPC_LISTENING(this.options.client.bindHost, port));
       callback();
     });
   }
@@ -172,8 +177,4 @@ function failure(request: WireRequest | undefined, message: string): WireResult 
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TaskLog } from '../logging/task-log.js';
+import type { TaskLog } from './task-log.js';
 import type { DispatchJobRequest } from '../protocol/payloads.js';
 
 /** What code running inside a task can find through the async context. */

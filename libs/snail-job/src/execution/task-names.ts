@@ -1,2 +1,0 @@
-/** Task name of the root map task. */
-export const ROOT_MAP = 'ROOT_MAP';
