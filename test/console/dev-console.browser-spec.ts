@@ -121,6 +121,17 @@ describe('web console, in headless Chromium against a real client', () => {
     const temp = jobs.find((j) => j.jobName === 'temp')!;
     expect(temp).toMatchObject({ argsStr: 'two', maxRetryTimes: 2, jobStatus: 1 });
 
+    // A schedule set in the form makes the server fire the job by itself.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await form.getByLabel('Schedule').selectOption({ label: 'FIXED (seconds)' });
+    await form.getByLabel('Interval', { exact: true }).fill('1');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => form.count()).toBe(0);
+    await expect
+      .poll(async () => (await server.listBatches(temp.id)).length, { timeout: 5000 })
+      .toBeGreaterThan(0);
+    expect(await server.getJob(temp.id)).toMatchObject({ triggerType: 2, triggerInterval: '1' });
+
     await expect(row.getByRole('button', { name: 'Delete' }).isDisabled()).resolves.toBe(true);
     await row.getByRole('checkbox', { name: 'Enable temp' }).uncheck();
     await expect.poll(async () => (await server.getJob(temp.id)).jobStatus).toBe(0);

@@ -55,3 +55,11 @@ export const BLOCK_STRATEGIES: Record<number, string> = {
   3: 'CONCURRENCY',
   4: 'RECOVERY',
 };
+
+/** Schedules (`TriggerTypeEnum`); 99 = only by hand or in a workflow. */
+export const TRIGGER_TYPES: Record<number, string> = {
+  99: 'none (by hand, workflows)',
+  2: 'FIXED (seconds)',
+  3: 'CRON',
+  5: 'POINT_IN_TIME',
+};

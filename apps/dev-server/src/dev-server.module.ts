@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ClusterApi } from './api/cluster-api.service.js';
 import { JobsApi } from './api/jobs-api.service.js';
 import { Waiters } from './api/waiters.service.js';
@@ -47,6 +48,9 @@ import { ExecutorRegistry } from './registry/executor.registry.js';
 import { GroupRegistry } from './registry/group.registry.js';
 import { NodeRegistry } from './registry/node.registry.js';
 import { NodeSelector } from './registry/node-selector.service.js';
+import { OpenApiController, OpenApiExceptionFilter } from './openapi/openapi.controller.js';
+import { OpenApiService } from './openapi/openapi.service.js';
+import { JobScheduler } from './scheduling/job-scheduler.service.js';
 import { WorkflowRunner } from './workflows/workflow-runner.service.js';
 import { WorkflowStore } from './workflows/workflow.store.js';
 
@@ -72,6 +76,7 @@ export class DevServerModule {
         ClusterController,
         DiagnosticsController,
         ...consoleControllers,
+        OpenApiController,
       ],
       providers: [
         { provide: DEV_SERVER_OPTIONS, useValue: options },
@@ -125,6 +130,11 @@ export class DevServerModule {
         WorkflowsApi,
         ClusterApi,
         ...consoleProviders,
+        // schedules
+        JobScheduler,
+        // SnailJob's OpenAPI
+        OpenApiService,
+        { provide: APP_FILTER, useClass: OpenApiExceptionFilter },
       ],
     };
   }

@@ -57,6 +57,15 @@ export interface DevServerOptions {
   lenientMapCompletion?: boolean;
   /** `true` logs one line per dispatch / report / stop; a LoggerService or log levels customise it. @default false */
   logger?: boolean | LoggerService | LogLevel[];
+  /** How often the scheduler looks for due jobs and workflows (their trigger fires within this much). @default 100 */
+  scheduleTickMs?: number;
+  /**
+   * Keep jobs, workflows, batches, tasks and logs in files under this directory (created if missing) and load them
+   * at start. Absent: everything stays in memory.
+   */
+  dataDir?: string;
+  /** How often pending changes are appended to the data directory's journal. @default 200 */
+  persistIntervalMs?: number;
 }
 
 /** Options with every default applied. */
@@ -81,6 +90,9 @@ export interface ResolvedDevServerOptions {
   callRetryIntervalMs: number;
   lenientMapCompletion: boolean;
   logger: boolean | LoggerService | LogLevel[];
+  scheduleTickMs: number;
+  dataDir: string | undefined;
+  persistIntervalMs: number;
 }
 
 /** Injection token of {@link ResolvedDevServerOptions}. */
@@ -143,5 +155,8 @@ export function resolveOptions(options: DevServerOptions = {}): ResolvedDevServe
     callRetryIntervalMs: positive('callRetryIntervalMs', options.callRetryIntervalMs, 1000),
     lenientMapCompletion: options.lenientMapCompletion ?? false,
     logger: options.logger ?? false,
+    scheduleTickMs: positive('scheduleTickMs', options.scheduleTickMs, 100),
+    dataDir: options.dataDir,
+    persistIntervalMs: positive('persistIntervalMs', options.persistIntervalMs, 200),
   };
 }

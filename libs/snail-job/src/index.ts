@@ -1,6 +1,8 @@
 export { SnailJobModule } from './snail-job.module.js';
 export type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
-export { SnailJob } from './decorators/snail-job.decorator.js';
+export { SnailJob, type SnailJobExecutorOptions } from './decorators/snail-job.decorator.js';
+export type { InferParams, ParamsDto, ParamsSchema } from './params/params-schema.js';
+export { SnailJobParamsError, type ParamsIssue } from './params/params.error.js';
 export { MapTask, MergeTask, ReduceTask } from './decorators/stage.decorators.js';
 export { ExecuteResult } from './job/execute-result.js';
 export { JobArgs, MapArgs, MergeReduceArgs, ReduceArgs, ShardingJobArgs } from './job/job-args.js';

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.js';
 import type { ApiId, ExecutorRecord, GroupView, JobView } from '../api/types.js';
-import { BLOCK_STRATEGIES, ROUTE_KEYS, TASK_TYPES } from '../format.js';
+import { BLOCK_STRATEGIES, ROUTE_KEYS, TASK_TYPES, TRIGGER_TYPES } from '../format.js';
 import { act } from '../hooks/use-action.js';
 import { usePoll } from '../hooks/use-poll.js';
 
@@ -18,6 +18,8 @@ interface Fields {
   retryInterval: string;
   parallelNum: string;
   labels: string;
+  triggerType: string;
+  triggerInterval: string;
 }
 
 function fieldsOf(job: JobView | undefined): Fields {
@@ -34,12 +36,21 @@ function fieldsOf(job: JobView | undefined): Fields {
     retryInterval: String(job?.retryInterval ?? 1),
     parallelNum: String(job?.parallelNum ?? 1),
     labels: job && Object.keys(job.labels).length > 0 ? JSON.stringify(job.labels) : '',
+    triggerType: String(job?.triggerType ?? 99),
+    triggerInterval: job?.triggerType === 99 ? '' : (job?.triggerInterval ?? ''),
   };
 }
 
-/** The body the API takes; numbers as numbers, empty optional fields left out. */
-function bodyOf(f: Fields): Record<string, unknown> {
+/** The body the API takes; the schedule only when it is set or changed (the server validates it). */
+function bodyOf(f: Fields, initial: Fields): Record<string, unknown> {
+  const scheduleChanged =
+    f.triggerType !== initial.triggerType || f.triggerInterval !== initial.triggerInterval;
+  const schedule =
+    scheduleChanged && (f.triggerType !== '99' || initial.triggerType !== '99')
+      ? { triggerType: Number(f.triggerType), triggerInterval: f.triggerInterval || undefined }
+      : {};
   return {
+    ...schedule,
     jobName: f.jobName,
     groupName: f.groupName,
     executorInfo: f.executorInfo,
@@ -77,11 +88,12 @@ function Choice(props: {
 
 /** Creates a job, or edits `job`; calls `onDone` with the job's id once saved. */
 export function JobForm({ job, onDone }: { job?: JobView; onDone: (id: ApiId | undefined) => void }) {
-  const [f, setF] = useState<Fields>(() => fieldsOf(job));
+  const [initial] = useState<Fields>(() => fieldsOf(job));
+  const [f, setF] = useState<Fields>(initial);
   const groups = usePoll<GroupView[]>('/api/groups').data ?? [];
   const executors = usePoll<ExecutorRecord[]>('/api/executors').data ?? [];
   const set = (key: keyof Fields) => (value: string) => setF((old) => ({ ...old, [key]: value }));
-  const text = (key: keyof Fields, label: string, extra: Record<string, string> = {}) => (
+  const text = (key: keyof Fields, label: string, extra: Record<string, string | boolean> = {}) => (
     <label>
       {label}
       <input value={f[key]} onInput={(e) => set(key)(e.currentTarget.value)} {...extra} />
@@ -91,8 +103,8 @@ export function JobForm({ job, onDone }: { job?: JobView; onDone: (id: ApiId | u
     e.preventDefault();
     const saved = await act(() =>
       job
-        ? api.put<JobView>(`/api/jobs/${job.id}`, bodyOf(f))
-        : api.post<{ id: ApiId }>('/api/jobs', bodyOf(f)),
+        ? api.put<JobView>(`/api/jobs/${job.id}`, bodyOf(f, initial))
+        : api.post<{ id: ApiId }>('/api/jobs', bodyOf(f, initial)),
     );
     if (saved) onDone(saved.id);
   };
@@ -103,7 +115,12 @@ export function JobForm({ job, onDone }: { job?: JobView; onDone: (id: ApiId | u
         {text('jobName', 'Name', { placeholder: 'job-<id>' })}
         <label>
           Group
-          <select value={f.groupName} onChange={(e) => set('groupName')(e.currentTarget.value)}>
+          <select
+            value={f.groupName}
+            disabled={job !== undefined}
+            title={job ? 'A job keeps its group' : ''}
+            onChange={(e) => set('groupName')(e.currentTarget.value)}
+          >
             {groups.map((g) => (
               <option key={g.groupName}>{g.groupName}</option>
             ))}
@@ -130,6 +147,23 @@ export function JobForm({ job, onDone }: { job?: JobView; onDone: (id: ApiId | u
         {text('retryInterval', 'Retry interval (s)', { inputmode: 'numeric' })}
         {text('parallelNum', 'Parallelism', { inputmode: 'numeric' })}
         {text('labels', 'Labels (JSON)', { placeholder: '{"env":"dev"}' })}
+        <Choice
+          label="Schedule"
+          value={f.triggerType}
+          options={TRIGGER_TYPES}
+          onChange={set('triggerType')}
+        />
+        {text('triggerInterval', 'Interval', {
+          placeholder:
+            f.triggerType === '2'
+              ? 'seconds, e.g. 30'
+              : f.triggerType === '3'
+                ? 'e.g. 0/10 * * * * ?'
+                : f.triggerType === '5'
+                  ? '["2030-01-01 08:00:00"]'
+                  : '',
+          disabled: f.triggerType === '99',
+        })}
       </div>
       <label class="wide">
         Arguments

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.js';
 import type { ApiId, JobView } from '../api/types.js';
-import { TASK_TYPES } from '../format.js';
+import { TASK_TYPES, clock } from '../format.js';
 import { act } from '../hooks/use-action.js';
 import { usePoll } from '../hooks/use-poll.js';
 import { JobForm } from './job-form.js';
@@ -16,7 +16,9 @@ export function JobsPanel(props: {
   const jobs = usePoll<JobView[]>('/api/jobs').data ?? [];
   const [editing, setEditing] = useState<JobView | 'new' | undefined>();
   const trigger = async (job: JobView) => {
-    const r = await act(() => api.post<{ taskBatchId: ApiId }>(`/api/jobs/${job.id}/trigger`));
+    const r = await act(() =>
+      api.post<{ taskBatchId: ApiId }>(`/api/jobs/${job.id}/trigger`, { manual: true }),
+    );
     if (r) props.onTriggered(job.id, r.taskBatchId);
   };
   const toggle = (job: JobView) =>
@@ -55,6 +57,7 @@ export function JobsPanel(props: {
               <th>Name</th>
               <th>Executor</th>
               <th>Type</th>
+              <th>Next</th>
               <th>Enabled</th>
               <th />
             </tr>
@@ -73,6 +76,9 @@ export function JobsPanel(props: {
                   <code>{job.executorInfo}</code>
                 </td>
                 <td>{TASK_TYPES[job.taskType] ?? job.taskType}</td>
+                <td class="muted nowrap" title={job.triggerType === 99 ? '' : job.triggerInterval}>
+                  {job.nextTriggerAt && job.jobStatus === 1 ? clock(job.nextTriggerAt).slice(0, 8) : '—'}
+                </td>
                 <td onClick={(e) => e.stopPropagation()}>
                   <input
                     type="checkbox"

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors/invalid-input.error.js';
 import { BlockStrategy } from '../jobs/job.enums.js';
 import type { Job } from '../jobs/job.model.js';
 import { parseLabels } from '../registry/labels.js';
+import { parseScheduleFields } from '../scheduling/schedule-input.js';
 import { RouteKey } from '../registry/node-selector.service.js';
 import { InputReader } from './input-reader.js';
 
@@ -37,7 +38,11 @@ export interface CreateJobInput {
   labels?: Record<string, string> | string;
   /** @default 1 */
   executorType?: number;
-  /** 1 enabled, 0 disabled. @default 1 */
+  /** 2 FIXED (seconds), 3 CRON (Quartz, with seconds), 5 POINT_IN_TIME, 99 WORKFLOW (or the name). Absent: never scheduled. */
+  triggerType?: number | string;
+  /** Seconds, a Quartz CRON expression, or an array (or its JSON text) of `"yyyy-MM-dd HH:mm:ss"` times. */
+  triggerInterval?: string | number | string[];
+  /** 1 enabled (scheduled), 0 disabled. @default 1 */
   jobStatus?: number;
 }
 
@@ -86,6 +91,7 @@ export function parseJobInput(body: unknown): JobDraft {
     labels,
     executorType: r.int('executorType', 1, 0, 999),
     jobStatus: r.int('jobStatus', 1, 0, 1),
+    ...parseScheduleFields(r, 'Job'),
   };
 }
 
@@ -93,10 +99,18 @@ export function parseJobInput(body: unknown): JobDraft {
 export interface TriggerInput {
   /** Replaces the job's args for this batch only (non-strings are serialised). */
   tmpArgsStr?: unknown;
+  /**
+   * `true`: a manual trigger like the console's "execute" — always a new batch, no block strategy. Default: a
+   * scheduled trigger (unfinished batches re-checked, then the block strategy applies).
+   */
+  manual?: boolean;
 }
 
-export function parseTriggerInput(body: unknown): { tmpArgsStr?: string } {
-  return { tmpArgsStr: new InputReader('Trigger', body).text('tmpArgsStr') };
+export function parseTriggerInput(body: unknown): { tmpArgsStr?: string; manual?: boolean } {
+  const r = new InputReader('Trigger', body);
+  const manual = r.raw('manual');
+  if (manual !== undefined && manual !== null && typeof manual !== 'boolean') r.fail('manual', 'a boolean');
+  return { tmpArgsStr: r.text('tmpArgsStr'), manual: manual === true };
 }
 
 /** Body of `POST /api/groups`. */

@@ -64,6 +64,12 @@ export interface JobView {
   labels: LabelMap;
   /** 1 enabled, 0 disabled. */
   jobStatus: number;
+  /** 2 FIXED, 3 CRON, 5 POINT_IN_TIME, 99 WORKFLOW (never scheduled by itself). */
+  triggerType: number;
+  /** As stored (point in time: `[{"time":ms}]`). */
+  triggerInterval: string;
+  /** Epoch ms of the next scheduled trigger; null when none. */
+  nextTriggerAt: number | null;
 }
 
 /** A registered client node. */
@@ -173,7 +179,10 @@ export function jobView(job: Job): JobView {
     routeKey: job.routeKey,
     blockStrategy: job.blockStrategy,
     labels: job.labels,
-    jobStatus: job.jobStatus,
+    jobStatus: job.jobStatus ?? 1,
+    triggerType: job.triggerType ?? 99,
+    triggerInterval: job.triggerInterval ?? '',
+    nextTriggerAt: job.nextTriggerAt || null,
   };
 }
 

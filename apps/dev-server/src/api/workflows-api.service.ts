@@ -28,6 +28,7 @@ export class WorkflowsApi {
   createWorkflow(body: unknown): { id: ApiId; nodeIds: Record<string, ApiId> } {
     const draft = parseWorkflowInput(body);
     for (const node of draft.nodes) {
+      if (node.nodeType !== 1) continue;
       const job = this.jobs.job(node.jobId);
       if (!job) throw new InvalidInputError(`Workflow node "${node.key}": job ${node.jobId} does not exist.`);
       if (job.groupName !== draft.groupName || job.namespaceId !== draft.namespaceId) {
@@ -49,6 +50,14 @@ export class WorkflowsApi {
       wfContext: draft.wfContext,
       executorTimeout: draft.executorTimeout,
       createdAt: Date.now(),
+      bizId: draft.bizId ?? String(id),
+      workflowStatus: draft.workflowStatus,
+      triggerType: draft.triggerType,
+      triggerInterval: draft.triggerInterval,
+      nextTriggerAt: draft.nextTriggerAt,
+      blockStrategy: draft.blockStrategy,
+      description: draft.description ?? '',
+      version: 1,
     };
     this.store.addWorkflow(workflow);
     return { id: toApiId(id), nodeIds: Object.fromEntries(nodes.map((n) => [n.key, toApiId(n.id)])) };

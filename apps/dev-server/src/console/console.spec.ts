@@ -46,7 +46,14 @@ describe('console routes', () => {
       taskType: 'SHARDING',
     });
     expect(edited.status).toBe(200);
-    expect(edited.json()).toEqual({ ...before, argsStr: 'y', maxRetryTimes: 3, taskType: 3 });
+    // A job without a schedule is stored as SnailJob's "workflow only" one (never scheduled by itself).
+    expect(edited.json()).toEqual({
+      ...before,
+      argsStr: 'y',
+      maxRetryTimes: 3,
+      taskType: 3,
+      triggerInterval: '*',
+    });
     const bad = await call('PUT', `/api/jobs/${id}`, { parallelNum: 0 });
     expect(bad.status).toBe(400);
     expect(bad.json().message).toBe('Job: field "parallelNum" must be an integer ≥ 1; got 0.');
@@ -55,6 +62,16 @@ describe('console routes', () => {
     expect((await call('PUT', `/api/jobs/${id}`, { groupName: 'nope' })).status).toBe(400);
     expect((await call('PUT', '/api/jobs/999', {})).status).toBe(404);
     expect(await server.getJob(id)).toEqual(edited.json());
+
+    // A schedule set in the console is validated and computed as the OpenAPI's update does it.
+    const t0 = Date.now();
+    const fixed = await call('PUT', `/api/jobs/${id}`, { triggerType: 'FIXED', triggerInterval: 30 });
+    expect(fixed.json()).toMatchObject({ triggerType: 2, triggerInterval: '30', argsStr: 'y' });
+    expect(fixed.json().nextTriggerAt).toBeGreaterThanOrEqual(t0 + 30_000);
+    expect(fixed.json().nextTriggerAt).toBeLessThan(Date.now() + 31_000);
+    const cron = await call('PUT', `/api/jobs/${id}`, { triggerType: 'CRON', triggerInterval: 'nope' });
+    expect(cron.status).toBe(400);
+    expect((await server.getJob(id)).triggerType).toBe(2);
   });
 
   it('deletes only a disabled job that no workflow uses (AbstractJobService.deleteJobByIds)', async () => {

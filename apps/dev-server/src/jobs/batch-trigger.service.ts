@@ -17,6 +17,12 @@ export interface TriggerOptions {
   tmpArgsStr?: string;
   /** Set when a workflow node runs the job (block strategies do not apply). */
   workflow?: { workflowTaskBatchId: bigint; workflowNodeId: bigint };
+  /**
+   * A manual trigger (console "execute", OpenAPI trigger: `JobTaskExecutorSceneEnum.MANUAL_JOB`): always opens a
+   * new batch, without re-checking unfinished batches or applying the block strategy
+   * (`AbstractJobService.doTrigger` → `TerminalJobPrepareHandler`).
+   */
+  manual?: boolean;
 }
 
 /**
@@ -37,7 +43,7 @@ export class BatchTrigger {
 
   /** Triggers `job` now and returns the batch (new, or the existing one for RECOVERY). */
   trigger(job: Job, options: TriggerOptions = {}): Batch {
-    if (!options.workflow) {
+    if (!options.workflow && !options.manual) {
       const blocked = this.applyBlockStrategy(job);
       if (blocked) return blocked;
     }

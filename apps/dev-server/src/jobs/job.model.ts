@@ -24,9 +24,26 @@ export interface Job {
   routeKey: number;
   blockStrategy: BlockStrategy;
   labels: LabelMap;
-  /** `job_status`: 1 enabled, 0 disabled (`StatusEnum`); only a disabled job can be deleted. */
-  jobStatus: number;
   createdAt: number;
+  /** 1 enabled, 0 disabled (`job_status`); only enabled jobs are scheduled. Absent = 1. */
+  jobStatus?: number;
+  /** 2 fixed seconds, 3 CRON, 5 point in time, 99 workflow only (`TriggerTypeEnum`). Absent = 99 (never scheduled). */
+  triggerType?: number;
+  /** As stored: seconds, a Quartz CRON, `[{"time":ms}]` for point in time, `*` or "" for workflow only. */
+  triggerInterval?: string;
+  /** Epoch ms of the next scheduled trigger (0 = none). */
+  nextTriggerAt?: number;
+  /** The OpenAPI's remaining columns of `sj_job`. */
+  description?: string;
+  /** `labels` as given (the OpenAPI answers with the text). */
+  labelsText?: string;
+  bucketIndex?: number;
+  resident?: number;
+  argsType?: number;
+  notifyIds?: string;
+  ownerId?: number;
+  extAttrs?: string;
+  updatedAt?: number;
 }
 
 /** One run of a job (`sj_job_task_batch`). */

@@ -19,13 +19,13 @@ export class JobStore {
     return this.jobs.get(id);
   }
 
-  /** Forgets a job definition (its batches stay, as rows in `sj_job_task_batch` do). */
-  removeJob(id: bigint): boolean {
-    return this.jobs.delete(id);
-  }
-
   allJobs(): Job[] {
     return [...this.jobs.values()];
+  }
+
+  /** Deletes a job definition (its batches and tasks stay, as rows of a deleted job do). */
+  deleteJob(id: bigint): boolean {
+    return this.jobs.delete(id);
   }
 
   addBatch(batch: Batch): Batch {

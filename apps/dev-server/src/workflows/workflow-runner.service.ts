@@ -66,9 +66,9 @@ export class WorkflowRunner implements OnModuleInit {
   }
 
   /** Stops a run: its running job batches are force-stopped (reason JOB_TASK_INTERRUPTED). */
-  stop(run: WorkflowBatch): void {
+  stop(run: WorkflowBatch, reason = OperationReason.JOB_TASK_INTERRUPTED): void {
     if (isBatchFinished(run.status)) return;
-    this.finish(run, BatchStatus.STOP, OperationReason.JOB_TASK_INTERRUPTED);
+    this.finish(run, BatchStatus.STOP, reason);
     for (const batchId of run.nodeBatches.values()) {
       const batch = this.jobs.batch(batchId);
       if (batch) this.stopper.forceStop(batch, OperationReason.JOB_TASK_INTERRUPTED);

@@ -21,6 +21,10 @@ export class WorkflowStore {
     return [...this.workflows.values()];
   }
 
+  deleteWorkflow(id: bigint): boolean {
+    return this.workflows.delete(id);
+  }
+
   /** Runs, oldest first, optionally of one workflow. */
   allBatches(workflowId?: bigint): WorkflowBatch[] {
     const all = [...this.batches.values()];

@@ -5,6 +5,7 @@ import type { SnailJobMetadata } from '../decorators/snail-job.decorator.js';
 import type { StageMetadata } from '../decorators/stage.decorators.js';
 import { SnailJobDefinitionError } from '../errors/snail-job-definition.error.js';
 import { ROOT_MAP } from '../job/task-names.js';
+import { withParams } from '../params/params-invoker.js';
 import { SNAIL_JOB_EXECUTOR, SNAIL_JOB_STAGE } from '../snail-job.constants.js';
 import {
   DUPLICATE_STAGE,
@@ -48,22 +49,23 @@ export class SnailJobExplorer implements OnModuleInit {
       const method = (prototype as Record<string, unknown>)[methodName];
       if (typeof method !== 'function') continue;
       const where = `${className}#${methodName}`;
-      const handler: BoundHandler = {
+      const call = (args: unknown) => (method as (a: unknown) => unknown).call(instance, args);
+      const bind = (executor: SnailJobMetadata): BoundHandler => ({
         where,
         className,
         methodName,
-        invoke: (args) => (method as (a: unknown) => unknown).call(instance, args),
-      };
+        invoke: withParams(executor.name, executor.params, call),
+      });
       const methodMeta = Reflect.getMetadata(SNAIL_JOB_EXECUTOR, method) as SnailJobMetadata | undefined;
       const stageMeta = Reflect.getMetadata(SNAIL_JOB_STAGE, method) as StageMetadata | undefined;
       if (methodMeta) {
         this.requireSingleton(wrapper, where);
-        this.registry.add({ kind: 'plain', name: methodMeta.name, handler });
+        this.registry.add({ kind: 'plain', name: methodMeta.name, handler: bind(methodMeta) });
       }
       if (stageMeta) {
         if (!classMeta)
           throw new SnailJobDefinitionError(STAGE_OUTSIDE_EXECUTOR(where, decoratorName(stageMeta)));
-        stages.push({ meta: stageMeta, handler });
+        stages.push({ meta: stageMeta, handler: bind(classMeta) });
       }
     }
 

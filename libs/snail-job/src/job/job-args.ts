@@ -1,8 +1,11 @@
 import type { SnailId } from '../protocol/payloads.js';
 import type { ExecuteResult } from './execute-result.js';
 
-/** Arguments of a plain executor (cluster, broadcast, sharding, workflow node). */
-export class JobArgs {
+/**
+ * Arguments of a plain executor (cluster, broadcast, sharding, workflow node). `P` is the type of
+ * {@link JobArgs.params}: `JobArgs<InferParams<typeof schema>>` for an executor declared with a params schema.
+ */
+export class JobArgs<P = unknown> {
   /** Job id. */
   jobId!: SnailId;
   /** Job business id (string), when the server sends it. */
@@ -17,6 +20,11 @@ export class JobArgs {
   executorInfo!: string;
   /** The job's raw parameter string, or `undefined` when the job has none. */
   jobParams?: string;
+  /**
+   * The job's params as validated by the executor's schema (`@SnailJob(name, { params })`, see
+   * docs/typed-params.md); `undefined` for an executor without one.
+   */
+  params!: P;
   /** 0-based shard index (first dispatch of a SHARDING task only; absent on retries). */
   shardingIndex?: number;
   /** Number of shards (first dispatch of a SHARDING task only). */
@@ -54,13 +62,13 @@ export class JobArgs {
 }
 
 /** Arguments of a sharding task: {@link JobArgs} with the shard position set. */
-export class ShardingJobArgs extends JobArgs {
+export class ShardingJobArgs<P = unknown> extends JobArgs<P> {
   declare shardingIndex: number;
   declare shardingTotal: number;
 }
 
 /** Arguments of a map task. */
-export class MapArgs extends JobArgs {
+export class MapArgs<P = unknown> extends JobArgs<P> {
   /** This task's name: `ROOT_MAP` or the name given to `doMap`. */
   taskName!: string;
   /** The element the server delivered for this sub-task (verbatim JSON value; `""` for the root). */
@@ -73,7 +81,7 @@ export class MapArgs extends JobArgs {
 }
 
 /** Arguments of a reduce task. */
-export class ReduceArgs extends JobArgs {
+export class ReduceArgs<P = unknown> extends JobArgs<P> {
   /** Results of the map leaves of this chunk; each JSON-decoded when it is JSON text, else the raw string. */
   mapResult!: unknown[];
   /** The same results exactly as the server sent them (a list of strings). */
@@ -81,7 +89,7 @@ export class ReduceArgs extends JobArgs {
 }
 
 /** Arguments of the merge task of a map-reduce job. */
-export class MergeReduceArgs extends JobArgs {
+export class MergeReduceArgs<P = unknown> extends JobArgs<P> {
   /** Results of the reduce tasks; each JSON-decoded when it is JSON text, else the raw string. */
   reduces!: unknown[];
   /** The same results exactly as the server sent them (a list of strings). */
