@@ -8,6 +8,7 @@ import { DevServerLogger } from './common/dev-server.logger.js';
 import { IdGenerator } from './common/id.generator.js';
 import { ServerIdentity } from './common/server-identity.js';
 import { TimerService } from './common/timer.service.js';
+import { consoleControllers, consoleProviders } from './console/index.js';
 import { DEV_SERVER_OPTIONS, type ResolvedDevServerOptions } from './dev-server.options.js';
 import { ClientCaller } from './grpc/client-caller.service.js';
 import { ClientChannels } from './grpc/client-channels.service.js';
@@ -77,6 +78,7 @@ export class DevServerModule {
         WorkflowsController,
         ClusterController,
         DiagnosticsController,
+        ...consoleControllers,
         OpenApiController,
       ],
       providers: [
@@ -131,6 +133,7 @@ export class DevServerModule {
         JobsApi,
         WorkflowsApi,
         ClusterApi,
+        ...consoleProviders,
         // schedules
         JobScheduler,
         // data directory

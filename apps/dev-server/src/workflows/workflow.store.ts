@@ -16,6 +16,7 @@ export class WorkflowStore {
     return this.workflows.get(id);
   }
 
+  /** Workflows, oldest first. */
   allWorkflows(): Workflow[] {
     return [...this.workflows.values()];
   }
