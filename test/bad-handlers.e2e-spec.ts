@@ -34,7 +34,6 @@ describe('handlers and inputs that cannot be reported as such', () => {
     const deepParams = `{"jobParams":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const cases: [number, Record<string, unknown>][] = [
       [1, { executorInfo: 'circularContext', workflowTaskBatchId: 9, workflowNodeId: 3 }],
-      [2, { executorInfo: 'echoParams', argsStr: deepParams }],
       [3, { executorInfo: 'throwsString' }],
     ];
     for (const [taskId, extra] of cases) {
@@ -42,7 +41,15 @@ describe('handlers and inputs that cannot be reported as such', () => {
         await caller.call('/job/dispatch/v1', dispatchBody({ taskId, taskBatchId: taskId, ...extra })),
       ).toMatchObject({ status: 1, data: 'true' });
     }
-    await server.waitFor('/report/dispatch/result', 3);
+    // A document nested deeper than the JSON limit is refused at dispatch, naming what was too deep (issue 9,
+    // item 4; docs/executors.md), and nothing runs: it is not handed to the handler as changed data.
+    const deep = await caller.call(
+      '/job/dispatch/v1',
+      dispatchBody({ taskId: 2, taskBatchId: 2, executorInfo: 'echoParams', argsStr: deepParams }),
+    );
+    expect(deep).toMatchObject({ status: 0 });
+    expect(deep.message).toMatch(/argsStr: nesting too deep/);
+    await server.waitFor('/report/dispatch/result', 2);
     const byTask = new Map(server.reports().map((r) => [r.taskId, r]));
     expect(byTask.get(1)).toMatchObject({
       taskStatus: 4,
@@ -52,10 +59,7 @@ describe('handlers and inputs that cannot be reported as such', () => {
       },
     });
     expect(byTask.get(1)).not.toHaveProperty('wfContext');
-    expect(byTask.get(2)).toMatchObject({
-      taskStatus: 4,
-      executeResult: { status: 0, message: 'Maximum call stack size exceeded' },
-    });
+    expect(byTask.has(2)).toBe(false);
     expect(byTask.get(3)).toMatchObject({ taskStatus: 4, executeResult: { message: 'plain string' } });
     caller.close();
     await app.close();

@@ -21,7 +21,7 @@ describe('npm run demo', () => {
       /CLUSTER, fails, 1 retry\s+failingJob\s+\d+\s+FAIL/,
       /CLUSTER, stopped\s+slowJob\s+\d+\s+STOP/,
       /CLUSTER, timeout 2 s\s+slowJob\s+\d+\s+STOP/,
-      /WORKFLOW \(3 nodes\)\s+workflowStep\s+\d+\s+SUCCESS.*"visited":\["extract","transform","load"\]/,
+      /WORKFLOW \(3 nodes\)\s+workflowStep\s+\d+\s+SUCCESS\s+3\s+\d+\s+visited \["extract","transform","load"\]/,
     ]) {
       expect(out).toMatch(row);
     }

@@ -31,6 +31,13 @@ function protoLoaderObject(type: protobuf.Type, bytes: Uint8Array): object {
   return type.toObject(type.decode(bytes), toObjectOptions);
 }
 
+/** protobuf.js's reader, but decoding strings that are not UTF-8 with U+FFFD as our codec does (wire-codec.ts). */
+class LenientReference extends protobuf.Reader {
+  override stringVerify(): string {
+    return this.string();
+  }
+}
+
 const dispatch =
   '[{"argsStr":"{\\"jobParams\\":\\"hello\\"}","executorInfo":"echoJob","jobId":7,"taskBatchId":1201,"taskId":3301}]';
 
@@ -315,6 +322,15 @@ describe('wire codec', () => {
             } catch (e) {
               reference = e as Error;
             }
+            if (reference instanceof Error && /utf-8/i.test(reference.message)) {
+              // Strings that are not UTF-8 are decoded with U+FFFD where protobuf.js refuses them (wire-codec.ts,
+              // LenientReader): compare with protobuf.js reading them the same way.
+              try {
+                reference = Request.toObject(Request.decode(new LenientReference(mutated)), toObjectOptions);
+              } catch (e) {
+                reference = e as Error;
+              }
+            }
             if (reference instanceof Error)
               expect(() => decodeRequest(mutated)).toThrow(/Malformed protobuf message/);
             else expect(decodeRequest(mutated)).toEqual(reference);
@@ -344,3 +360,31 @@ function fieldBoundaries(message: Buffer): number[] {
   }
   return out;
 }
+
+describe('strings that are not well-formed UTF-16 or UTF-8', () => {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+
+  it('writes lone surrogates as U+FFFD, so a Java peer can parse every message we send', () => {
+    const text = 'a\ud800b\ude00中\ud83d';
+    const bytes = encodeResult({ reqId: '1', status: 1, message: text, data: text });
+    expect(() => strict.decode(bytes)).not.toThrow();
+    const request = encodeRequest({
+      reqId: '2',
+      metadata: { uri: text, headers: { [text]: text } },
+      body: text,
+    });
+    expect(() => strict.decode(request)).not.toThrow();
+    const decoded = decodeRequest(request);
+    expect(decoded.body).toBe('a\ufffdb\ufffd中\ufffd');
+    expect(decoded.metadata?.headers).toEqual({ 'a\ufffdb\ufffd中\ufffd': 'a\ufffdb\ufffd中\ufffd' });
+  });
+
+  it('decodes a string field whose bytes are not UTF-8 with U+FFFD instead of refusing the call', () => {
+    // GrpcSnailJobRequest.body (field 3, length-delimited) = 0x61 0xED 0xA0 0x80 (a CESU-8 lone surrogate).
+    const bytes = Buffer.from([0x08, 0x07, 0x1a, 0x04, 0x61, 0xed, 0xa0, 0x80]);
+    const decoded = decodeRequest(bytes);
+    expect(decoded.reqId).toBe('7');
+    expect(decoded.body.startsWith('a')).toBe(true);
+    expect(decoded.body).toContain('\ufffd');
+  });
+});

@@ -19,6 +19,26 @@ type Int64 = NonNullable<GrpcResult.$Properties['reqId']>;
 /** protobufjs's `Long` class (its own typings describe it as a bare constructor). */
 const Long = protobuf.util.Long as unknown as { fromString(text: string): Exclude<Int64, number> };
 
+/**
+ * Strings are written as well-formed UTF-8: protobufjs writes a lone surrogate of a short string as bytes that
+ * are not UTF-8, which a Java peer (protobuf-java, proto3 `string`) refuses to parse, so it would never accept
+ * a report carrying one. A lone surrogate becomes U+FFFD, as `Buffer.from(text)` does.
+ */
+function wellFormed(text: unknown): string {
+  return (String(text) as string & { toWellFormed(): string }).toWellFormed();
+}
+
+/**
+ * A reader that decodes strings that are not UTF-8 with U+FFFD instead of refusing the message (the generated
+ * code verifies them, proto3-style): every call gets an answer, as before the generated codec, and a sender
+ * that wrote a lone surrogate is not cut off. Used only for our own decodes; protobufjs's shared Reader is left alone.
+ */
+class LenientReader extends protobuf.Reader {
+  override stringVerify(): string {
+    return this.string();
+  }
+}
+
 /** Thrown for bytes that are not a well-formed message (grpc-js turns it into an INTERNAL call error). */
 export class MalformedMessageError extends Error {
   constructor(what: string) {
@@ -32,13 +52,13 @@ export function encodeRequest(request: WireRequest): Buffer {
   const message: GrpcSnailJobRequest.$Properties = {};
   if (request.reqId != null) message.reqId = int64(request.reqId);
   if (request.metadata != null) message.metadata = metadataProperties(request.metadata);
-  if (request.body != null) message.body = String(request.body);
+  if (request.body != null) message.body = wellFormed(request.body);
   return GrpcSnailJobRequest.encode(message).finish() as Buffer;
 }
 
 /** Decodes a `GrpcSnailJobRequest`; absent fields take their defaults (`metadata` → `null`). */
 export function decodeRequest(buffer: Buffer): WireRequest {
-  const message = decodeWith(() => GrpcSnailJobRequest.decode(buffer));
+  const message = decodeWith(() => GrpcSnailJobRequest.decode(new LenientReader(buffer)));
   const metadata = message.metadata as Metadata | null | undefined;
   return {
     reqId: message.reqId.toString(),
@@ -52,14 +72,14 @@ export function encodeResult(result: WireResult): Buffer {
   const message: GrpcResult.$Properties = {};
   if (result.reqId != null) message.reqId = int64(result.reqId);
   if (result.status != null) message.status = Number(result.status) | 0;
-  if (result.message != null) message.message = String(result.message);
-  if (result.data != null) message.data = String(result.data);
+  if (result.message != null) message.message = wellFormed(result.message);
+  if (result.data != null) message.data = wellFormed(result.data);
   return GrpcResult.encode(message).finish() as Buffer;
 }
 
 /** Decodes a `GrpcResult`; absent fields take their defaults. */
 export function decodeResult(buffer: Buffer): WireResult {
-  const message = decodeWith(() => GrpcResult.decode(buffer));
+  const message = decodeWith(() => GrpcResult.decode(new LenientReader(buffer)));
   return {
     reqId: message.reqId.toString(),
     status: message.status,
@@ -78,16 +98,9 @@ function decodeWith<T>(decode: () => T): T {
 
 function metadataProperties(metadata: NonNullable<WireRequest['metadata']>): Metadata.$Properties {
   const properties: Metadata.$Properties = {};
-  if (metadata.uri != null) properties.uri = String(metadata.uri);
+  if (metadata.uri != null) properties.uri = wellFormed(metadata.uri);
   if (metadata.headers != null) {
-    let headers = metadata.headers;
-    for (const key of Object.keys(headers)) {
-      if (typeof headers[key] !== 'string') {
-        headers = stringValues(headers);
-        break;
-      }
-    }
-    properties.headers = headers;
+    properties.headers = stringValues(metadata.headers);
   }
   return properties;
 }
@@ -95,8 +108,8 @@ function metadataProperties(metadata: NonNullable<WireRequest['metadata']>): Met
 function stringValues(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(headers)) {
-    Object.defineProperty(out, key, {
-      value: String(headers[key]),
+    Object.defineProperty(out, wellFormed(key), {
+      value: wellFormed(headers[key]),
       enumerable: true,
       writable: true,
       configurable: true,
