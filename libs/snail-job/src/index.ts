@@ -1,4 +1,4 @@
-export { SnailJobModule } from './snail-job.module.js';
+export { SnailJobModule, type SnailJobModuleAsyncOptions } from './snail-job.module.js';
 export type { SnailJobModuleOptions } from './config/snail-job-options.interface.js';
 export { SnailJob, type SnailJobExecutorOptions } from './decorators/snail-job.decorator.js';
 export type { InferParams, ParamsDto, ParamsSchema } from './params/params-schema.js';
@@ -15,4 +15,4 @@ export { MapTaskError } from './errors/map-task.error.js';
 export { SnailJobLog, type SnailJobLogger } from './logging/snail-job-log.js';
 export { SnailJobTransport } from './transport/snail-job.transport.js';
 export { SnailJobHealthIndicator } from './health/snail-job.health-indicator.js';
-export type { SnailJobHealthDetails } from './health/snail-job.health-indicator.js';
+export type { SnailJobHealthDetails, SnailJobHealthResult } from './health/snail-job.health-indicator.js';

@@ -202,7 +202,11 @@ export const REGISTRATION_REFUSED = (message: string) => `Executor registration 
 
 export const EXECUTOR_REGISTRATION_FAILED = (message: string) => `Executor registration failed: ${message}`;
 
-export const ROUTE_MAPPED = (what: string, path: string) => `${what} mapped on GET ${path}`;
+export const OPTIONAL_PEER_MISSING = (part: string, setting: string, pkg: string, detail: string) =>
+  `SnailJob ${part} is on (${setting}) and needs the package ${pkg}: npm install ${pkg}, or set ${setting} to false to switch it off (${detail})`;
+
+export const HEALTH_OFF_AT_DEFINITION = (path: string) =>
+  `SnailJob health: the forRootAsync factory asks for GET ${path}, but health was off when the module was defined (forRootAsync({ health: false }) or SNAIL_HEALTH_PATH=false), so @nestjs/terminus was not loaded. Turn it on where the module is defined; see docs/health-metrics.md.`;
 
 export const GRPC_LISTENING = (host: string, port: number) =>
   `gRPC server for the SnailJob server listening on ${host}:${port}`;

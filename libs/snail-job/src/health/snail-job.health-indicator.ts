@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { ResolvedSnailJobOptions } from '../config/snail-job-options.interface.js';
 import { TaskRunner } from '../execution/task-runner.js';
 import { Registrar } from '../registration/registrar.js';
@@ -7,6 +6,14 @@ import { SNAIL_JOB_OPTIONS } from '../snail-job.constants.js';
 import { ClientIdentity } from '../transport/client-identity.js';
 import { SnailJobTransport } from '../transport/snail-job.transport.js';
 import { assessHealth } from './client-health.js';
+
+/**
+ * Terminus's `HealthIndicatorResult`, spelled out so that this file (reached from the root entry) needs no
+ * `@nestjs/terminus` at run time nor for its types.
+ */
+export type SnailJobHealthResult<Key extends string, Status extends 'up' | 'down', Details> = {
+  [K in Key]: Details & { status: Status };
+};
 
 /** What the indicator reports besides `status` (and `message` when down). */
 // A type, not an interface: Terminus wants a Record-compatible shape.
@@ -37,7 +44,6 @@ export type SnailJobHealthDetails = {
 @Injectable()
 export class SnailJobHealthIndicator {
   constructor(
-    private readonly indicators: HealthIndicatorService,
     @Inject(SNAIL_JOB_OPTIONS) private readonly options: ResolvedSnailJobOptions,
     private readonly identity: ClientIdentity,
     private readonly transport: SnailJobTransport,
@@ -48,16 +54,22 @@ export class SnailJobHealthIndicator {
   /** Checks the client now; `key` names the entry in the Terminus result. */
   isHealthy<const Key extends string = 'snailJob'>(
     key: Key = 'snailJob' as Key,
-  ): HealthIndicatorResult<Key, 'up' | 'down', SnailJobHealthDetails & { message?: string }> {
-    const session = this.indicators.check(key);
+  ): SnailJobHealthResult<Key, 'up' | 'down', SnailJobHealthDetails & { message?: string }> {
     const verdict = assessHealth({
       serving: this.transport.isServing(),
       registration: this.registrar.state,
       now: Date.now(),
       expiryMs: this.options.heartbeatExpiryMs,
     });
-    if (verdict.up) return session.up(this.details(true));
-    return session.down({ message: verdict.reason, ...this.details(false) });
+    // The shape of Terminus's HealthIndicatorSession.up() / .down(): the details, then `status`.
+    const entry = verdict.up
+      ? { ...this.details(true), status: 'up' as const }
+      : { message: verdict.reason, ...this.details(false), status: 'down' as const };
+    return { [key]: entry } as SnailJobHealthResult<
+      Key,
+      'up' | 'down',
+      SnailJobHealthDetails & { message?: string }
+    >;
   }
 
   /** `lastError` only when up: when down, the message already carries it. */
