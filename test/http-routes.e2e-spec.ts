@@ -89,7 +89,10 @@ describe.each(Object.keys(PLATFORMS) as (keyof typeof PLATFORMS)[])(
       const response = await fetch(`${url}/health`);
       expect(response.status).toBe(503);
       expect(response.headers.get('cache-control')).toBe('no-cache, no-store, must-revalidate');
-      expect(await response.json()).toMatchObject({ status: 'error', error: { snailJob: { status: 'down' } } });
+      expect(await response.json()).toMatchObject({
+        status: 'error',
+        error: { snailJob: { status: 'down' } },
+      });
     });
 
     it('puts both routes under the global prefix and versioning of the app', async () => {
