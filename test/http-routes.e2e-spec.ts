@@ -126,3 +126,44 @@ describe.each(Object.keys(PLATFORMS) as (keyof typeof PLATFORMS)[])(
     });
   },
 );
+
+describe('health and metrics paths with forRootAsync', () => {
+  const apps: INestApplication[] = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+  });
+
+  async function create(module: ReturnType<typeof SnailJobModule.forRootAsync>): Promise<INestApplication> {
+    @Module({ imports: [module] })
+    class AppModule {}
+    const app = await NestFactory.create(AppModule, { logger: false, abortOnError: false });
+    apps.push(app);
+    return app;
+  }
+
+  const unreachable = { server: { host: '127.0.0.1', port: 1 }, client: { host: '127.0.0.1', port: 0 } };
+
+  it('maps the paths the factory chooses, under the global prefix', async () => {
+    const app = await create(
+      SnailJobModule.forRootAsync({
+        useFactory: async () => ({ ...unreachable, health: '/ready', metrics: '/prom' }),
+      }),
+    );
+    app.setGlobalPrefix('ops');
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    expect((await fetch(`${url}/ops/ready`)).status).toBe(503);
+    expect((await fetch(`${url}/ops/prom`)).status).toBe(200);
+  });
+
+  it('with health: false beside the factory, refuses a health path from the factory', async () => {
+    await expect(
+      create(
+        SnailJobModule.forRootAsync({
+          health: false,
+          useFactory: () => ({ ...unreachable, health: '/ready', metrics: false }),
+        }),
+      ),
+    ).rejects.toThrow(/factory asks for GET \/ready, but health was off when the module was defined/);
+  });
+});
