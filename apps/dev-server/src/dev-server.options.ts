@@ -105,20 +105,58 @@ export const DEMO_GROUP_CONFIG: Required<DevServerGroup> = {
   token: DEMO_TOKEN,
 };
 
-function port(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 0 || v > 65535) {
-    throw new Error(`Option "${name}" must be a port number between 0 and 65535; got ${String(value)}.`);
-  }
-  return v;
+/** One plain setting of the dev server: its default and, for numbers, the check that refuses a bad value. */
+interface DevSetting<T> {
+  readonly default: T;
+  /** Returns what the option must be, when `value` is refused. */
+  readonly check?: (value: T) => string | undefined;
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (!Number.isFinite(v) || v <= 0) {
-    throw new Error(`Option "${name}" must be a positive number of milliseconds; got ${String(value)}.`);
+const portNumber = (v: number) =>
+  Number.isInteger(v) && v >= 0 && v <= 65535 ? undefined : 'a port number between 0 and 65535';
+const positiveMs = (v: number) =>
+  Number.isFinite(v) && v > 0 ? undefined : 'a positive number of milliseconds';
+
+type Plain = Exclude<keyof ResolvedDevServerOptions, 'groups' | 'serverHostId' | 'idBase' | 'dataDir'>;
+
+/**
+ * The dev server's settings table: every option that is "given value, else default", with its check. Options
+ * only (the dev server reads no environment; `snail-dev` maps its flags, apps/dev-server/src/cli/command-line.ts).
+ * `groups`, `idBase` and `dataDir` are resolved by {@link resolveOptions} itself.
+ */
+export const DEV_SERVER_SETTINGS: { readonly [K in Plain]: DevSetting<ResolvedDevServerOptions[K]> } = {
+  grpcHost: { default: '0.0.0.0' },
+  grpcPort: { default: 17888, check: portNumber },
+  httpHost: { default: '0.0.0.0' },
+  httpPort: { default: 8080, check: portNumber },
+  advertisedHost: { default: '127.0.0.1' },
+  sweepIntervalMs: { default: 5000, check: positiveMs },
+  livenessIntervalMs: { default: 10_000, check: positiveMs },
+  nodeExpiryMs: { default: 40_000, check: positiveMs },
+  serverToken: { default: DEFAULT_SERVER_TOKEN },
+  journalSize: { default: 10_000, check: positiveMs },
+  dispatchWaitMs: { default: 3000, check: positiveMs },
+  dispatchConcurrency: { default: 16, check: positiveMs },
+  stopWaitMs: { default: 1000, check: positiveMs },
+  configPushWaitMs: { default: 5000, check: positiveMs },
+  callRetryIntervalMs: { default: 1000, check: positiveMs },
+  lenientMapCompletion: { default: false },
+  logger: { default: false },
+  scheduleTickMs: { default: 100, check: positiveMs },
+  persistIntervalMs: { default: 200, check: positiveMs },
+};
+
+/** Each row of {@link DEV_SERVER_SETTINGS}: the given option, else the default; a refused value throws. */
+function resolvePlain(options: DevServerOptions): Pick<ResolvedDevServerOptions, Plain> {
+  const out: Record<string, unknown> = {};
+  for (const [name, row] of Object.entries(DEV_SERVER_SETTINGS) as [Plain, DevSetting<unknown>][]) {
+    const given: unknown = options[name];
+    const value = given ?? row.default;
+    const mustBe = row.check?.(value);
+    if (mustBe !== undefined) throw new Error(`Option "${name}" must be ${mustBe}; got ${String(given)}.`);
+    out[name] = value;
   }
-  return v;
+  return out as Pick<ResolvedDevServerOptions, Plain>;
 }
 
 /** A snowflake-like decimal id for the server node (sent as `host-id`). */
@@ -131,32 +169,14 @@ export function resolveOptions(options: DevServerOptions = {}): ResolvedDevServe
   const idBase = BigInt(options.idBase ?? 1);
   if (idBase < 1n) throw new Error(`Option "idBase" must be at least 1; got ${idBase}.`);
   return {
-    grpcHost: options.grpcHost ?? '0.0.0.0',
-    grpcPort: port('grpcPort', options.grpcPort, 17888),
-    httpHost: options.httpHost ?? '0.0.0.0',
-    httpPort: port('httpPort', options.httpPort, 8080),
-    advertisedHost: options.advertisedHost ?? '127.0.0.1',
-    sweepIntervalMs: positive('sweepIntervalMs', options.sweepIntervalMs, 5000),
-    livenessIntervalMs: positive('livenessIntervalMs', options.livenessIntervalMs, 10_000),
-    nodeExpiryMs: positive('nodeExpiryMs', options.nodeExpiryMs, 40_000),
+    ...resolvePlain(options),
     groups: (options.groups ?? []).map((g) => ({
       namespaceId: g.namespaceId ?? DEFAULT_NAMESPACE,
       groupName: g.groupName,
       token: g.token,
     })),
-    serverToken: options.serverToken ?? DEFAULT_SERVER_TOKEN,
     serverHostId: serverHostId(),
     idBase,
-    journalSize: positive('journalSize', options.journalSize, 10_000),
-    dispatchWaitMs: positive('dispatchWaitMs', options.dispatchWaitMs, 3000),
-    dispatchConcurrency: positive('dispatchConcurrency', options.dispatchConcurrency, 16),
-    stopWaitMs: positive('stopWaitMs', options.stopWaitMs, 1000),
-    configPushWaitMs: positive('configPushWaitMs', options.configPushWaitMs, 5000),
-    callRetryIntervalMs: positive('callRetryIntervalMs', options.callRetryIntervalMs, 1000),
-    lenientMapCompletion: options.lenientMapCompletion ?? false,
-    logger: options.logger ?? false,
-    scheduleTickMs: positive('scheduleTickMs', options.scheduleTickMs, 100),
     dataDir: options.dataDir,
-    persistIntervalMs: positive('persistIntervalMs', options.persistIntervalMs, 200),
   };
 }

@@ -36,11 +36,13 @@ export async function startChromium(): Promise<HeadlessChromium> {
       '--remote-debugging-port=0',
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group, so that stopping it also stops its zygote and renderer processes.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const cleanup = async () => {
     await stopProcess(child);
-    rmSync(profile, { recursive: true, force: true });
+    // A helper process may still be flushing into the profile for a moment after the group's signal.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   try {
     const ws = await devToolsUrl(child);
@@ -87,12 +89,22 @@ function devToolsUrl(child: ChildProcess): Promise<string> {
   });
 }
 
-/** SIGTERM by PID, SIGKILL after 3 s. */
+/** SIGTERM to its process group (by PID), SIGKILL after 3 s; then SIGKILL to whatever of the group is left. */
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  process.kill(child.pid!, 'SIGTERM');
-  const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid!, 'SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
+  const group = -child.pid!;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(group, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    signalGroup('SIGTERM');
+    const timer = setTimeout(() => child.exitCode === null && signalGroup('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+  signalGroup('SIGKILL');
 }

@@ -8,6 +8,8 @@ interface RawSetting {
 }
 
 const MAX_LIMIT = 100_000;
+/** What `maxConcurrentPerExecutor` accepts. */
+export const PER_EXECUTOR_LIMITS = `a number from 1 to ${MAX_LIMIT}, or executor:limit pairs such as "dailyReport:2,*:16"`;
 
 /**
  * `maxConcurrentPerExecutor`: a number (every executor), a `{ name: n }` map (`'*'` = the others), or the env
@@ -16,7 +18,7 @@ const MAX_LIMIT = 100_000;
 export function perExecutorLimits(raw: RawSetting): PerExecutorLimits {
   const limits: PerExecutorLimits = { others: undefined, byExecutor: {} };
   if (raw.value === undefined) return limits;
-  const expected = `a number from 1 to ${MAX_LIMIT}, or executor:limit pairs such as "dailyReport:2,*:16"`;
+  const expected = PER_EXECUTOR_LIMITS;
   const limit = (source: string, value: unknown): number => {
     const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {

@@ -1,6 +1,9 @@
 import type { BuiltinExecutorsOptions, ResolvedBuiltinExecutors } from '../builtin/builtin-options.js';
 
-/** Options of {@link SnailJobModule}. Every option also has a `SNAIL_*` environment variable; explicit options win. */
+/**
+ * Options of {@link SnailJobModule}. Every option also has a `SNAIL_*` environment variable; explicit options win.
+ * Variables, bounds and defaults are rows of the settings table, `snail-job.settings.ts`, which resolves them.
+ */
 export interface SnailJobModuleOptions {
   /** SnailJob server gRPC endpoint. */
   server?: {
