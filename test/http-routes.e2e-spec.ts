@@ -20,10 +20,12 @@ import { RawServer } from './support/raw-peer.js';
 @Injectable()
 class RecordingGuard implements CanActivate {
   static readonly seen: string[] = [];
+  static readonly classes = new Set<string>();
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<{ url: string; headers: Record<string, string> }>();
     RecordingGuard.seen.push(request.url);
+    RecordingGuard.classes.add(context.getClass().name);
     return request.headers['x-deny'] === undefined;
   }
 }
@@ -44,6 +46,7 @@ describe.each(Object.keys(PLATFORMS) as (keyof typeof PLATFORMS)[])(
       for (const app of apps.splice(0)) await app.close();
       for (const server of servers.splice(0)) await server.close();
       RecordingGuard.seen.length = 0;
+      RecordingGuard.classes.clear();
     });
 
     async function start(
@@ -107,11 +110,25 @@ describe.each(Object.keys(PLATFORMS) as (keyof typeof PLATFORMS)[])(
       }
     });
 
+    it('stays at its own path when the prefix excludes it (as docs/health-metrics.md shows)', async () => {
+      const url = await start({ health: '/health', metrics: '/actuator/prometheus' }, (app) =>
+        app.setGlobalPrefix('api', { exclude: ['health', 'actuator/prometheus'] }),
+      );
+      await waitUntil(async () => (await fetch(`${url}/health`)).status === 200);
+      expect((await fetch(`${url}/actuator/prometheus`)).status).toBe(200);
+      expect((await fetch(`${url}/api/health`)).status).toBe(404);
+    });
+
     it('lets a global guard see and refuse both routes', async () => {
       const url = await start({ health: '/health', metrics: '/actuator/prometheus' });
       await waitUntil(async () => (await fetch(`${url}/health`)).status === 200);
       await fetch(`${url}/actuator/prometheus`);
       expect(RecordingGuard.seen).toEqual(expect.arrayContaining(['/health', '/actuator/prometheus']));
+      // What docs/health-metrics.md tells a guard to let through.
+      expect([...RecordingGuard.classes].sort()).toEqual([
+        'SnailJobHealthController',
+        'SnailJobMetricsController',
+      ]);
       for (const path of ['/health', '/actuator/prometheus']) {
         expect((await fetch(`${url}${path}`, { headers: { 'x-deny': '1' } })).status).toBe(403);
       }
