@@ -3,7 +3,7 @@ import { ExecuteResult } from '../job/execute-result.js';
 import type { JobArgs } from '../job/job-args.js';
 import { SnailJobLog } from '../logging/snail-job-log.js';
 import { parseJson, stringifyJson } from '../protocol/json.js';
-import type { ResolvedBuiltinExecutors } from './builtin-options.js';
+import type { ResolvedBuiltinExecutors } from '../config/builtin-options.js';
 
 /** The job params of `snailJobHttpExecutor`, as the Java client reads them (AbstractHttpExecutor.HttpParams). */
 export interface HttpJobParams {

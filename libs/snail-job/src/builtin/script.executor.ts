@@ -8,7 +8,7 @@ import { ExecuteResult } from '../job/execute-result.js';
 import type { JobArgs } from '../job/job-args.js';
 import { SnailJobLog } from '../logging/snail-job-log.js';
 import { parseJson } from '../protocol/json.js';
-import type { ResolvedBuiltinExecutors } from './builtin-options.js';
+import type { ResolvedBuiltinExecutors } from '../config/builtin-options.js';
 
 /** The job params of the script executors (AbstractScriptExecutor.ScriptParams). */
 export interface ScriptJobParams {

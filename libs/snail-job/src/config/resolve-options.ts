@@ -1,4 +1,4 @@
-import { builtinExecutors } from '../builtin/builtin-option-parsers.js';
+import { builtinExecutors } from './builtin-option-parsers.js';
 import { resolveSettings, type Env } from './settings.js';
 import { SNAIL_JOB_SETTINGS } from './snail-job.settings.js';
 import type { ResolvedSnailJobOptions, SnailJobModuleOptions } from './snail-job-options.interface.js';

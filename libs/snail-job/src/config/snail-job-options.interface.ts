@@ -1,4 +1,4 @@
-import type { BuiltinExecutorsOptions, ResolvedBuiltinExecutors } from '../builtin/builtin-options.js';
+import type { BuiltinExecutorsOptions, ResolvedBuiltinExecutors } from './builtin-options.js';
 
 /**
  * Options of {@link SnailJobModule}. Every option also has a `SNAIL_*` environment variable; explicit options win.
