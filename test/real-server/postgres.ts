@@ -2,10 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { alive, findExecutable, freePort, onExit, signal } from './processes.js';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+import { REPO_ROOT } from './repo-root.js';
 
 /**
  * SnailJob's own 2.0.2 PostgreSQL schema, read where CI keeps it: `../shared/snail-job-server/` beside the
@@ -14,7 +12,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
  */
 export function schemaFile(): string {
   return (
-    process.env.SNAIL_SCHEMA_SQL ?? path.join(repoRoot, '../shared/snail-job-server/snail_job_postgre.sql')
+    process.env.SNAIL_SCHEMA_SQL ?? path.join(REPO_ROOT, '../shared/snail-job-server/snail_job_postgre.sql')
   );
 }
 
