@@ -99,7 +99,8 @@ async function measureAll(target: PeerTarget): Promise<PeerFigures[]> {
   const ms = clients.map((c) => new PeerMeasurement(c, target, plan, logDir));
   try {
     for (const m of ms) await measure(m);
-    const running = ms.filter((m) => m.process?.running && !m.figures.blocked);
+    const stillRunning = (): PeerMeasurement[] => ms.filter((m) => m.process?.running && !m.figures.blocked);
+    const running = stillRunning();
     if (running.length > 0 && !overBudget()) {
       log(`restarting the ${target.name}`);
       await target.restart();
@@ -112,7 +113,7 @@ async function measureAll(target: PeerTarget): Promise<PeerFigures[]> {
             : `  ${m.figures.client}: runs jobs again ${Math.round(m.figures.recoverMs)} ms after the restart`,
         );
     }
-    for (const m of ms.filter((x) => x.process?.running && !x.figures.blocked)) await measureMaps(m);
+    for (const m of stillRunning()) await measureMaps(m);
   } finally {
     for (const m of ms) await m.stop();
   }
