@@ -21,10 +21,16 @@ export class LogJobs {
     SnailJobLog.REMOTE.info('sync %s #%d', 'line', 1);
     await new Promise((r) => setTimeout(r, 5));
     SnailJobLog.REMOTE.warn('after await');
+    // Two branches side by side; the second logs first. The order is made explicit (branch 1 waits for branch 2's
+    // line): timers of 1 and 2 ms created across a millisecond boundary expire in the same tick in either order.
+    let secondLogged!: () => void;
+    const second = new Promise<void>((r) => (secondLogged = r));
     await Promise.all(
       [1, 2].map(async (i) => {
-        await new Promise((r) => setTimeout(r, 3 - i));
+        await new Promise((r) => setTimeout(r, 1));
+        if (i === 1) await second;
         SnailJobLog.REMOTE.debug('in Promise.all %d', i);
+        if (i === 2) secondLogged();
       }),
     );
     await new Promise<void>((r) =>
