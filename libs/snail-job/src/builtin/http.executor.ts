@@ -111,10 +111,10 @@ function checkResponse(
 ): ExecuteResult {
   if (status !== options.expectedStatus) {
     logger.error(`${method} request to URL: ${url} failed with code: ${status}, response body: ${body}`);
-    return ExecuteResult.failure(
-      'HTTP request failed',
-      `HTTP request failed: ${method} ${url} answered ${status}, expected ${options.expectedStatus}`,
-    );
+    // The reason is the result as well (the Java client's result is 'HTTP request failed' alone): the SnailJob
+    // server stores only the result as the task's result_message, never the message (JobExecutorResultActor).
+    const message = `HTTP request failed: ${method} ${url} answered ${status}, expected ${options.expectedStatus}`;
+    return ExecuteResult.failure(message, message);
   }
   const check = options.bodyCode;
   if (!check) return ExecuteResult.success(body);

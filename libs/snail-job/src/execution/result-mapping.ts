@@ -7,12 +7,16 @@ import type {
 import { TaskStatus } from '../protocol/enums.js';
 import { ExecuteResult } from '../job/execute-result.js';
 import type { JobArgs } from '../job/job-args.js';
+import { SnailJobParamsError } from '../params/params.error.js';
 
 /** Maps what a handler returned (or threw) to an {@link ExecuteResult}. */
 export function toExecuteResult(outcome: { value: unknown } | { error: unknown }): ExecuteResult {
   if ('error' in outcome) {
     const e = outcome.error;
     const message = e instanceof Error ? e.message || e.name : typeof e === 'string' ? e : safeText(e);
+    // Rejected params: the reason is the result too, for the SnailJob server stores only the result as the
+    // task's result_message, never the message (JobExecutorResultActor.java); a throw otherwise has none, as in Java.
+    if (e instanceof SnailJobParamsError) return ExecuteResult.failure(message, message);
     return ExecuteResult.failure(undefined, message || 'Task execution failed');
   }
   const v = outcome.value;

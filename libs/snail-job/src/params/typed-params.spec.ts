@@ -89,6 +89,8 @@ describe('typed params', () => {
     const run = await tester.execute('daily', { params: { day: 'May 1st', limit: 2.5 } });
     expect(run.status).toBe('failure');
     expect(run.message).toMatch(/^Invalid job params for executor "daily": day: .+; limit: .+/);
+    // the reason is the task's result too: the real server stores only the result (JobExecutorResultActor.java)
+    expect(run.tasks[0]!.result).toBe(run.message);
     expect(calls).toEqual([]);
     expect(run.logs.some((l) => l.level === 'ERROR' && l.throwable?.includes('SnailJobParamsError'))).toBe(
       true,
