@@ -16,3 +16,25 @@ export { SnailJobLog, type SnailJobLogger } from './logging/snail-job-log.js';
 export { SnailJobTransport } from './transport/snail-job.transport.js';
 export { SnailJobHealthIndicator } from './health/snail-job.health-indicator.js';
 export type { SnailJobHealthDetails, SnailJobHealthResult } from './health/snail-job.health-indicator.js';
+export {
+  SnailJobOpenApi,
+  SnailJobOpenApiError,
+  type SnailJobOpenApiConfig,
+  type AddJobRequest,
+  type AddJobByBizIdRequest,
+  type UpdateJobRequest,
+  type UpdateJobByBizIdRequest,
+  type JobFields,
+  type JobResponse,
+  type JobExistsResponse,
+  type JobBatchResponse,
+  type WorkflowBatchResponse,
+  type WorkflowExistsResponse,
+  type WorkflowNodeConfig,
+  type WorkflowNodeInfo,
+  type DecisionConfig,
+  type OpenApiEnvelope,
+  type OpenApiStatus,
+  type OpenApiTaskType,
+  type OpenApiTriggerType,
+} from './openapi/index.js';

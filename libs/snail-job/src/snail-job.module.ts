@@ -18,6 +18,7 @@ import { loadPrometheus, type PrometheusPart } from './metrics/prometheus-loader
 import { INBOUND_HANDLERS } from './inbound/inbound-handlers.js';
 import { LogReporter } from './logging/log-reporter.js';
 import { NestLoggerCapture } from './logging/nest-logger-capture.js';
+import { SnailJobOpenApi } from './openapi/snail-job-open-api.js';
 import { Registrar } from './registration/registrar.js';
 import { MapTaskReporter } from './reporting/map-task-reporter.js';
 import { ResultOutbox } from './reporting/outbox.js';
@@ -92,8 +93,21 @@ const HTTP_ROUTES_DECLARED = Symbol('snail-job:http-routes-declared');
     EventLoopMonitor,
     SnailJobLifecycle,
     SnailJobHealthIndicator,
+    {
+      provide: SnailJobOpenApi,
+      useFactory: (o: ResolvedSnailJobOptions) =>
+        new SnailJobOpenApi({
+          baseUrl: o.server.openApiUrl,
+          namespace: o.namespace,
+          groupName: o.group,
+          token: o.token,
+          timeoutMs: o.requestTimeoutMs,
+        }),
+      inject: [SNAIL_JOB_OPTIONS],
+    },
   ],
   exports: [
+    SnailJobOpenApi,
     SNAIL_JOB_OPTIONS,
     ExecutorRegistry,
     TaskRunner,

@@ -11,6 +11,11 @@ export interface SnailJobModuleOptions {
     host?: string;
     /** @default 17888 (env SNAIL_SERVER_PORT) */
     port?: number;
+    /**
+     * The server's HTTP root with its context path, for `SnailJobOpenApi` (docs/openapi-client.md).
+     * @default `http://<server.host>:8080/snail-job` (env SNAIL_SERVER_OPENAPI_URL)
+     */
+    openApiUrl?: string;
   };
   /** This client's own gRPC server, which the SnailJob server dials back. */
   client?: {
@@ -127,7 +132,7 @@ export interface PerExecutorLimits {
 
 /** Options after defaults, environment and validation were applied. */
 export interface ResolvedSnailJobOptions {
-  server: { host: string; port: number };
+  server: { host: string; port: number; openApiUrl: string };
   client: { host: string; port: number; bindHost: string };
   namespace: string;
   group: string;

@@ -31,6 +31,19 @@ export type SnailJobSettings = { readonly [P in SettingPath]: Setting<ValueAt<P>
 
 const hostName = matching(/^[A-Za-z0-9._:[\]-]{1,253}$/, 'a host name or IP address');
 
+const HTTP_URL = 'an http(s) URL, e.g. "http://127.0.0.1:8080/snail-job"';
+const httpUrl = custom<string>(HTTP_URL, (raw) => {
+  if (typeof raw.value !== 'string') refuse(raw, HTTP_URL);
+  let url: URL;
+  try {
+    url = new URL(raw.value);
+  } catch {
+    refuse(raw, HTTP_URL);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(raw, HTTP_URL);
+  return raw.value.replace(/\/+$/, '');
+});
+
 const ROUTE_PATH = 'a route path starting with "/" (or false to disable)';
 const routePath = custom<string | false>(ROUTE_PATH, (raw) => {
   if (raw.value === false || raw.value === 'false') return false;
@@ -82,6 +95,13 @@ export const SNAIL_JOB_SETTINGS: SnailJobSettings = {
     kind: port(false),
     default: 17888,
     doc: 'SnailJob server gRPC port',
+  },
+  'server.openApiUrl': {
+    env: 'SNAIL_SERVER_OPENAPI_URL',
+    kind: httpUrl,
+    default: (r) => `http://${r.server.host.includes(':') ? `[${r.server.host}]` : r.server.host}:8080/snail-job`,
+    defaultDoc: '`http://<server.host>:8080/snail-job`',
+    doc: 'server HTTP root + context path, for `SnailJobOpenApi` ([OpenAPI client](docs/openapi-client.md))',
   },
   'client.host': {
     env: 'SNAIL_HOST_IP',
