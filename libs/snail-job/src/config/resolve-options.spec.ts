@@ -5,7 +5,11 @@ import { resolveOptions } from './resolve-options.js';
 describe('resolveOptions', () => {
   it('uses the documented defaults', () => {
     const o = resolveOptions({}, {});
-    expect(o.server).toEqual({ host: '127.0.0.1', port: 17888 });
+    expect(o.server).toEqual({
+      host: '127.0.0.1',
+      port: 17888,
+      openApiUrl: 'http://127.0.0.1:8080/snail-job',
+    });
     expect(o.client.port).toBe(17889);
     expect(o.client.bindHost).toBe('0.0.0.0');
     expect(o.namespace).toBe('764d604ec6fc45f68cd92514c40e9e1a');
@@ -24,6 +28,7 @@ describe('resolveOptions', () => {
       {
         SNAIL_SERVER_HOST: 'sj.internal',
         SNAIL_SERVER_PORT: '18888',
+        SNAIL_SERVER_OPENAPI_URL: 'https://sj.internal/jobs/snail-job/',
         SNAIL_HOST_IP: '10.1.2.3',
         SNAIL_HOST_PORT: '0',
         SNAIL_BIND_HOST: '127.0.0.1',
@@ -36,7 +41,11 @@ describe('resolveOptions', () => {
         SNAIL_PROMETHEUS_PATH: '/metrics',
       },
     );
-    expect(o.server).toEqual({ host: 'sj.internal', port: 18888 });
+    expect(o.server).toEqual({
+      host: 'sj.internal',
+      port: 18888,
+      openApiUrl: 'https://sj.internal/jobs/snail-job',
+    });
     expect(o.client).toEqual({ host: '10.1.2.3', port: 0, bindHost: '127.0.0.1' });
     expect(o.namespace).toBe('ns1');
     expect(o.group).toBe('orders');
@@ -75,6 +84,18 @@ describe('resolveOptions', () => {
     ).toMatchObject({ logBatchSize: 7, logCaptureNestLogger: false });
   });
 
+  it('derives the OpenAPI URL from the server host (IPv6 in brackets) unless it is given', () => {
+    expect(resolveOptions({ server: { host: 'sj.prod' } }, {}).server.openApiUrl).toBe(
+      'http://sj.prod:8080/snail-job',
+    );
+    expect(resolveOptions({}, { SNAIL_SERVER_HOST: '::1' }).server.openApiUrl).toBe(
+      'http://[::1]:8080/snail-job',
+    );
+    expect(
+      resolveOptions({ server: { host: 'sj.prod', openApiUrl: 'http://gw:9000/sj' } }, {}).server.openApiUrl,
+    ).toBe('http://gw:9000/sj');
+  });
+
   it('lets explicit options win over the environment', () => {
     const o = resolveOptions(
       { server: { port: 1234 }, group: 'explicit' },
@@ -98,6 +119,12 @@ describe('resolveOptions', () => {
     [{}, { SNAIL_HEALTH_PATH: 'health' }, 'SNAIL_HEALTH_PATH="health"'],
     [{}, { SNAIL_FAIL_FAST: 'maybe' }, 'SNAIL_FAIL_FAST="maybe"'],
     [{}, { SNAIL_EXECUTOR_TYPE: '1.5' }, 'SNAIL_EXECUTOR_TYPE="1.5"'],
+    [
+      {},
+      { SNAIL_SERVER_OPENAPI_URL: 'sj:8080' },
+      'SNAIL_SERVER_OPENAPI_URL="sj:8080" — expected an http(s) URL',
+    ],
+    [{ server: { openApiUrl: 'not a url' } }, {}, 'options.server.openApiUrl="not a url"'],
     [
       { heartbeatIntervalMs: 5_000 },
       { SNAIL_HEARTBEAT_EXPIRY_MS: '4000' },

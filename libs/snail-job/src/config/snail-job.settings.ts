@@ -99,7 +99,8 @@ export const SNAIL_JOB_SETTINGS: SnailJobSettings = {
   'server.openApiUrl': {
     env: 'SNAIL_SERVER_OPENAPI_URL',
     kind: httpUrl,
-    default: (r) => `http://${r.server.host.includes(':') ? `[${r.server.host}]` : r.server.host}:8080/snail-job`,
+    default: (r) =>
+      `http://${r.server.host.includes(':') ? `[${r.server.host}]` : r.server.host}:8080/snail-job`,
     defaultDoc: '`http://<server.host>:8080/snail-job`',
     doc: 'server HTTP root + context path, for `SnailJobOpenApi` ([OpenAPI client](docs/openapi-client.md))',
   },

@@ -6,8 +6,8 @@
 
 /** `TaskTypeEnum`: 1 cluster, 2 broadcast, 3 sharding, 4 Map, 5 MapReduce. */
 export type OpenApiTaskType = 1 | 2 | 3 | 4 | 5;
-/** `TriggerTypeEnum` of a job: 2 fixed seconds, 3 CRON, 99 on workflow / manual. */
-export type OpenApiTriggerType = 2 | 3 | 99;
+/** `TriggerTypeEnum` of a job: 2 fixed seconds, 3 CRON, 5 points in time, 99 on workflow / manual. */
+export type OpenApiTriggerType = 2 | 3 | 5 | 99;
 /** `StatusEnum`: 1 enabled, 0 disabled. */
 export type OpenApiStatus = 0 | 1;
 
@@ -26,7 +26,10 @@ export interface JobFields {
   /** The executor name, e.g. the `@SnailJob({ name })`. */
   executorInfo?: string;
   triggerType?: OpenApiTriggerType;
-  /** Seconds for triggerType 2, a CRON expression for 3, `"*"` for 99. */
+  /**
+   * Seconds for triggerType 2, a CRON expression for 3, a JSON array of future `yyyy-MM-dd HH:mm:ss` times for 5,
+   * `"*"` for 99.
+   */
   triggerInterval?: string;
   /** 1 discard, 2 overlay, 3 parallel, 4 recovery. */
   blockStrategy?: number;
@@ -163,8 +166,12 @@ export interface WorkflowNodeConfig {
   childNode: WorkflowNodeConfig | null;
 }
 
-/** `WorkflowDetailApiResponse`: a workflow batch (one run) with its nodes and their job batches. */
+/**
+ * `WorkflowDetailApiResponse`: one run of a workflow. The workflow's fields (id, name, schedule…) with the run's
+ * status (`workflowBatchStatus`) and context (`wfContext`, a JSON object text) and its nodes' job batches.
+ */
 export interface WorkflowBatchResponse {
+  /** The workflow's id (the run's own id is what you asked for). */
   id: number;
   bizId: string | null;
   workflowName: string;

@@ -72,8 +72,12 @@ export class SnailJobOpenApi {
     return this.call<boolean>('POST', '/api/job/trigger', { jobId, tmpArgsStr });
   }
 
-  getJob(id: number): Promise<JobResponse> {
-    return this.call<JobResponse>('GET', `/api/job/detail/id?id=${id}`);
+  /** The job, or null when the group has no job with this id. */
+  async getJob(id: number): Promise<JobResponse | null> {
+    const job = await this.callNullable<JobResponse>('GET', `/api/job/detail/id?id=${id}`);
+    // For an unknown id 2.0.2 answers a JobApiResponse whose every field is null (JobApi.getJobById converts
+    // the missing row); that is "no such job" here.
+    return job?.id == null ? null : job;
   }
 
   jobExists(id: number): Promise<JobExistsResponse | null> {
@@ -103,8 +107,13 @@ export class SnailJobOpenApi {
     return this.call<boolean>('POST', '/api/job/bizId/trigger', { bizId, tmpArgsStr });
   }
 
-  getJobByBizId(bizId: string): Promise<JobResponse> {
-    return this.call<JobResponse>('GET', `/api/job/bizId/detail?bizId=${encodeURIComponent(bizId)}`);
+  /** The job, or null when the group has no job with this bizId. */
+  async getJobByBizId(bizId: string): Promise<JobResponse | null> {
+    const job = await this.callNullable<JobResponse>(
+      'GET',
+      `/api/job/bizId/detail?bizId=${encodeURIComponent(bizId)}`,
+    );
+    return job?.id == null ? null : job;
   }
 
   jobExistsByBizId(bizId: string): Promise<JobExistsResponse | null> {
@@ -120,9 +129,10 @@ export class SnailJobOpenApi {
 
   // ---- job batches (JobBatchApi) -------------------------------------------------------------------------------
 
-  getJobBatch(id: number): Promise<JobBatchResponse> {
+  /** One run of a job (a batch), or null when there is none with this id. */
+  getJobBatch(id: number): Promise<JobBatchResponse | null> {
     // `/api/job-batch/detail/{id}`: the server reads the id from the query parameter.
-    return this.call<JobBatchResponse>('GET', `/api/job-batch/detail/${id}?id=${id}`);
+    return this.callNullable<JobBatchResponse>('GET', `/api/job-batch/detail/${id}?id=${id}`);
   }
 
   // ---- workflows (WorkflowApi) ---------------------------------------------------------------------------------
@@ -149,12 +159,11 @@ export class SnailJobOpenApi {
     return this.call<boolean>('DELETE', '/api/workflow/delete', [...ids]);
   }
 
-  /**
-   * Runs a workflow by bizId. 2.0.2's `WorkflowTriggerBizIdRequest` inherits a required `workflowId` it does not
-   * use: pass the id when you know it, else 0 is sent.
-   */
-  triggerWorkflowByBizId(bizId: string, tmpWfContext?: string, workflowId = 0): Promise<boolean> {
-    return this.call<boolean>('POST', '/api/workflow/bizId/trigger', { bizId, workflowId, tmpWfContext });
+  /** Runs a workflow by bizId; `tmpWfContext` as for {@link triggerWorkflow}. */
+  triggerWorkflowByBizId(bizId: string, tmpWfContext?: string): Promise<boolean> {
+    // 2.0.2's `WorkflowTriggerBizIdRequest` inherits a required `workflowId` that the server never reads: it looks
+    // the workflow up by bizId (AbstractWorkflowService.triggerWorkflowByBizId), so 0 satisfies the validation.
+    return this.call<boolean>('POST', '/api/workflow/bizId/trigger', { bizId, workflowId: 0, tmpWfContext });
   }
 
   updateWorkflowStatusByBizId(bizId: string, status: OpenApiStatus): Promise<boolean> {
@@ -174,8 +183,9 @@ export class SnailJobOpenApi {
 
   // ---- workflow batches (WorkflowBatchApi) ---------------------------------------------------------------------
 
-  getWorkflowBatch(id: number): Promise<WorkflowBatchResponse> {
-    return this.call<WorkflowBatchResponse>('GET', `/api/workflow-batch/detail/id?id=${id}`);
+  /** One run of a workflow with its nodes and their job batches, or null when there is none with this id. */
+  getWorkflowBatch(id: number): Promise<WorkflowBatchResponse | null> {
+    return this.callNullable<WorkflowBatchResponse>('GET', `/api/workflow-batch/detail/id?id=${id}`);
   }
 
   // ---- transport -----------------------------------------------------------------------------------------------
@@ -184,7 +194,14 @@ export class SnailJobOpenApi {
     const data = await this.callNullable<T>(method, path, body);
     if (data === null) {
       const where = `${method} ${path.split('?')[0]}`;
-      throw new SnailJobOpenApiError(`${where}: the server answered no data`, 'invalid', where, 200, 1, undefined);
+      throw new SnailJobOpenApiError(
+        `${where}: the server answered no data`,
+        'invalid',
+        where,
+        200,
+        1,
+        undefined,
+      );
     }
     return data;
   }
@@ -219,7 +236,8 @@ export class SnailJobOpenApi {
           { cause: error },
         );
       }
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new SnailJobOpenApiError(
         `${where}: the SnailJob server at ${this.baseUrl} cannot be reached (${cause})`,
         'unreachable',
