@@ -35,6 +35,7 @@ export async function startDevTarget(group: string, token: string): Promise<E2eT
   const target: E2eTarget = {
     name: 'dev',
     grpcPort: server.grpcPort,
+    openApiUrl: `${server.baseUrl}/snail-job`,
     namespace: DEFAULT_NAMESPACE,
     group,
     token,
@@ -95,6 +96,12 @@ export async function startDevTarget(group: string, token: string): Promise<E2eT
     async triggerWorkflow(id) {
       const { workflowTaskBatchId } = await server.triggerWorkflow(id);
       return String(workflowTaskBatchId);
+    },
+    async workflowRunIds(workflowId) {
+      // The dev console's `GET /api/workflow-batches?workflowId=` (console-api.controller.ts), newest first.
+      const res = await fetch(`${server.baseUrl}/api/workflow-batches?workflowId=${workflowId}`);
+      if (!res.ok) throw new Error(`dev workflow runs of ${workflowId}: HTTP ${res.status}`);
+      return ((await res.json()) as { id: string | number }[]).map((r) => String(r.id));
     },
     async waitForWorkflowBatch(id, timeoutMs) {
       const done = await pollFor(

@@ -50,6 +50,7 @@ export async function startRealTarget(
     name: 'real',
     server,
     grpcPort: server.grpcPort,
+    openApiUrl: server.baseUrl,
     namespace: DEFAULT_NAMESPACE,
     group,
     token,
@@ -120,6 +121,9 @@ export async function startRealTarget(
         jobIds,
         wfContext: wfContext === undefined ? undefined : JSON.stringify(wfContext),
       });
+    },
+    async workflowRunIds(workflowId) {
+      return (await c.workflowBatches(workflowId)).map((b) => b.id);
     },
     async triggerWorkflow(id) {
       const before = new Set((await c.workflowBatches(id)).map((b) => b.id));

@@ -72,6 +72,8 @@ export interface E2eTarget {
   readonly name: 'dev' | 'real';
   /** gRPC port clients dial on 127.0.0.1. */
   readonly grpcPort: number;
+  /** The server's HTTP root with its context path, where its OpenAPI lives (`…/snail-job`). */
+  readonly openApiUrl: string;
   readonly namespace: string;
   readonly group: string;
   readonly token: string;
@@ -97,6 +99,8 @@ export interface E2eTarget {
   /** A chain workflow of the given jobs; answers its id. */
   createWorkflow(jobIds: string[], wfContext?: Record<string, unknown>): Promise<string>;
   triggerWorkflow(workflowId: string): Promise<string>;
+  /** Ids of a workflow's runs, newest first (the real console's job batch list leaves workflow nodes out). */
+  workflowRunIds(workflowId: string): Promise<string[]>;
   waitForWorkflowBatch(id: string, timeoutMs: number): Promise<TargetWorkflowBatch>;
   /** Takes the server away and brings it back (real: JVM restart on the same DB; dev: gRPC endpoint paused). */
   restart(downMs?: number): Promise<void>;
