@@ -1,10 +1,18 @@
+import type {
+  JobBatchResponse as ApiJobBatchResponse,
+  JobExistsResponse,
+  JobResponse as ApiJobResponse,
+  WorkflowBatchResponse,
+  WorkflowExistsResponse,
+  WorkflowNodeConfig,
+  WorkflowNodeInfo,
+} from 'nestjs-snail-job';
 import { BatchStatus } from 'nestjs-snail-job/protocol';
 import { type ApiId, toApiId } from '../common/ids.js';
 import { OperationReason } from '../jobs/job.enums.js';
 import type { Batch, Job } from '../jobs/job.model.js';
 import { formatLocalDateTime } from '../scheduling/trigger-interval.js';
 import {
-  type DecisionConfig,
   DECISION_JOB_ID,
   type Workflow,
   type WorkflowBatch,
@@ -12,8 +20,9 @@ import {
 } from '../workflows/workflow.model.js';
 
 /**
- * The OpenAPI's response classes (`snail-job-common-model/.../model/response/**`), field for field and in the
- * same order, as Spring's Jackson writes them: nulls included, `LocalDateTime` as `"yyyy-MM-dd HH:mm:ss"`.
+ * The OpenAPI's response classes (`snail-job-common-model/.../model/response/**`) as Spring's Jackson writes them:
+ * nulls included, `LocalDateTime` as `"yyyy-MM-dd HH:mm:ss"`. Their types are the ones `SnailJobOpenApi` reads
+ * (libs/snail-job/src/openapi/open-api.types.ts), so the dev server answers what the client expects.
  */
 
 /** `SystemConstants.ROOT`: the virtual predecessor of a workflow's first nodes. */
@@ -24,36 +33,8 @@ const date = (ms: number | undefined): string | null => (ms === undefined ? null
 const dateOrNull = (ms: number | undefined): string | null => (!ms ? null : formatLocalDateTime(ms));
 const id = (v: bigint | undefined): ApiId | null => (v === undefined ? null : toApiId(v));
 
-/** `JobResponse` / `JobApiResponse` (fields listed in declaration order; answers sort them). */
-export interface JobResponse {
-  id: ApiId | null;
-  bizId: string | null;
-  groupName: string | null;
-  jobName: string | null;
-  argsStr: string | null;
-  argsType: string | null;
-  extAttrs: string | null;
-  nextTriggerAt: string | null;
-  jobStatus: number | null;
-  routeKey: number | null;
-  executorType: number | null;
-  executorInfo: string | null;
-  triggerType: number | null;
-  triggerInterval: string | null;
-  blockStrategy: number | null;
-  executorTimeout: number | null;
-  maxRetryTimes: number | null;
-  retryInterval: number | null;
-  taskType: number | null;
-  parallelNum: number | null;
-  bucketIndex: number | null;
-  description: string | null;
-  createDt: string | null;
-  updateDt: string | null;
-  deleted: number | null;
-  notifyIds: number[] | null;
-  labels: string | null;
-}
+/** `JobResponse` / `JobApiResponse`: the client's type of this answer, with the dev server's ids. */
+export type JobResponse = ApiJobResponse<ApiId>;
 
 function notifyIds(text: string | undefined): number[] {
   if (!text) return [];
@@ -110,12 +91,12 @@ function jobResponseOf(job: Job | undefined): JobResponse {
 }
 
 /** `JobExistsResponse`. */
-export function jobExistsResponse(job: Job) {
+export function jobExistsResponse(job: Job): JobExistsResponse<ApiId> {
   return { groupName: job.groupName, id: toApiId(job.id), bizId: job.bizId, jobStatus: job.jobStatus ?? 1 };
 }
 
 /** `WorkflowExistsResponse`. */
-export function workflowExistsResponse(workflow: Workflow) {
+export function workflowExistsResponse(workflow: Workflow): WorkflowExistsResponse<ApiId> {
   return {
     groupName: workflow.groupName,
     id: toApiId(workflow.id),
@@ -126,24 +107,7 @@ export function workflowExistsResponse(workflow: Workflow) {
 }
 
 /** `JobBatchResponse` / `JobBatchApiResponse`. */
-export interface JobBatchResponse {
-  id: ApiId | null;
-  groupName: string | null;
-  jobName: string | null;
-  taskType: string | null;
-  nodeName: string | null;
-  jobId: ApiId | null;
-  taskBatchStatus: number | null;
-  createDt: string | null;
-  updateDt: string | null;
-  executionAt: string | null;
-  operationReason: number | null;
-  executorType: number | null;
-  executorInfo: string | null;
-  decision: DecisionConfig | null;
-  workflowTaskBatchId: ApiId | null;
-  workflowNodeId: ApiId | null;
-}
+export type JobBatchResponse = ApiJobBatchResponse<ApiId>;
 
 /** When the batch turned RUNNING (`execution_at`); batches closed before that have none. */
 function executionAt(batch: Batch): number | undefined {
@@ -176,45 +140,13 @@ export function jobBatchResponse(batch: Batch, job: Job | undefined, node?: Work
 }
 
 /** `WorkflowDetailResponse.NodeInfo`. */
-export interface NodeInfo {
-  id: ApiId;
-  nodeType: number;
-  nodeName: string;
-  priorityLevel: number;
-  workflowNodeStatus: number;
-  failStrategy: number;
-  taskBatchStatus: number | null;
-  decision: DecisionConfig | null;
-  jobTask: { jobId: ApiId; jobBizId: null; jobName: string | null; labels: null } | null;
-  jobBatchList: JobBatchResponse[] | null;
-  childNode: NodeConfig | null;
-}
+export type NodeInfo = WorkflowNodeInfo<ApiId>;
 
 /** `WorkflowDetailResponse.NodeConfig`. */
-export interface NodeConfig {
-  nodeType: number | null;
-  conditionNodes: NodeInfo[];
-  childNode: NodeConfig | null;
-}
+export type NodeConfig = WorkflowNodeConfig<ApiId>;
 
 /** `WorkflowDetailResponse` / `WorkflowDetailApiResponse`. */
-export interface WorkflowDetailResponse {
-  id: ApiId;
-  bizId: string | null;
-  workflowName: string;
-  groupName: string;
-  triggerType: number;
-  blockStrategy: number;
-  triggerInterval: string;
-  executorTimeout: number;
-  workflowStatus: number;
-  description: string;
-  workflowBatchStatus: number;
-  wfContext: string;
-  nodeConfig: NodeConfig | null;
-  notifyIds: number[];
-  ownerId: null;
-}
+export type WorkflowDetailResponse = WorkflowBatchResponse<ApiId>;
 
 /** "Decision failed" as the console shows it (`AbstractWorkflowBatchService.WORKFLOW_DECISION_FAILED_STATUS`). */
 const WORKFLOW_DECISION_FAILED_STATUS = 98;

@@ -1,7 +1,8 @@
 /**
  * Request and response shapes of SnailJob 2.0.2's OpenAPI (`JobApi`, `JobBatchApi`, `WorkflowApi`,
  * `WorkflowBatchApi` of `snail-job-server-openapi`). Ids are `number`: the server's ids are database keys, far below
- * `Number.MAX_SAFE_INTEGER` (docs/openapi-client.md, "Ids").
+ * `Number.MAX_SAFE_INTEGER` (docs/openapi-client.md). The answer types take the id type as a parameter so that the
+ * dev server, which writes ids beyond 2^53 as strings, answers with these same types (apps/dev-server/src/openapi/).
  */
 
 /** `TaskTypeEnum`: 1 cluster, 2 broadcast, 3 sharding, 4 Map, 5 MapReduce. */
@@ -70,8 +71,8 @@ export interface UpdateJobByBizIdRequest extends JobFields {
 }
 
 /** `JobApiResponse`. */
-export interface JobResponse {
-  id: number | null;
+export interface JobResponse<Id = number> {
+  id: Id | null;
   bizId: string | null;
   groupName: string | null;
   jobName: string | null;
@@ -102,17 +103,17 @@ export interface JobResponse {
 }
 
 /** `JobExistsResponse`. */
-export interface JobExistsResponse {
+export interface JobExistsResponse<Id = number> {
   groupName: string | null;
-  id: number | null;
+  id: Id | null;
   bizId: string | null;
   jobStatus: number | null;
 }
 
 /** `WorkflowExistsResponse`. */
-export interface WorkflowExistsResponse {
+export interface WorkflowExistsResponse<Id = number> {
   groupName: string | null;
-  id: number | null;
+  id: Id | null;
   bizId: string | null;
   workflowStatus: number | null;
   version: number | null;
@@ -127,13 +128,13 @@ export interface DecisionConfig {
 }
 
 /** `JobBatchApiResponse`. `taskBatchStatus`: 1 waiting, 2 running, 3 success, 4 failed, 5 stopped, 6 cancelled. */
-export interface JobBatchResponse {
-  id: number | null;
+export interface JobBatchResponse<Id = number> {
+  id: Id | null;
   groupName: string | null;
   jobName: string | null;
   taskType: string | null;
   nodeName: string | null;
-  jobId: number | null;
+  jobId: Id | null;
   taskBatchStatus: number | null;
   createDt: string | null;
   updateDt: string | null;
@@ -142,12 +143,12 @@ export interface JobBatchResponse {
   executorType: number | null;
   executorInfo: string | null;
   decision: DecisionConfig | null;
-  workflowTaskBatchId: number | null;
-  workflowNodeId: number | null;
+  workflowTaskBatchId: Id | null;
+  workflowNodeId: Id | null;
 }
 
-export interface WorkflowNodeInfo {
-  id: number;
+export interface WorkflowNodeInfo<Id = number> {
+  id: Id;
   nodeType: number;
   nodeName: string;
   priorityLevel: number;
@@ -155,24 +156,24 @@ export interface WorkflowNodeInfo {
   failStrategy: number;
   taskBatchStatus: number | null;
   decision: DecisionConfig | null;
-  jobTask: { jobId: number; jobBizId: string | null; jobName: string | null; labels: string | null } | null;
-  jobBatchList: JobBatchResponse[] | null;
-  childNode: WorkflowNodeConfig | null;
+  jobTask: { jobId: Id; jobBizId: string | null; jobName: string | null; labels: string | null } | null;
+  jobBatchList: JobBatchResponse<Id>[] | null;
+  childNode: WorkflowNodeConfig<Id> | null;
 }
 
-export interface WorkflowNodeConfig {
+export interface WorkflowNodeConfig<Id = number> {
   nodeType: number | null;
-  conditionNodes: WorkflowNodeInfo[];
-  childNode: WorkflowNodeConfig | null;
+  conditionNodes: WorkflowNodeInfo<Id>[];
+  childNode: WorkflowNodeConfig<Id> | null;
 }
 
 /**
  * `WorkflowDetailApiResponse`: one run of a workflow. The workflow's fields (id, name, schedule…) with the run's
  * status (`workflowBatchStatus`) and context (`wfContext`, a JSON object text) and its nodes' job batches.
  */
-export interface WorkflowBatchResponse {
+export interface WorkflowBatchResponse<Id = number> {
   /** The workflow's id (the run's own id is what you asked for). */
-  id: number;
+  id: Id;
   bizId: string | null;
   workflowName: string;
   groupName: string;
@@ -184,7 +185,7 @@ export interface WorkflowBatchResponse {
   description: string;
   workflowBatchStatus: number;
   wfContext: string | null;
-  nodeConfig: WorkflowNodeConfig | null;
+  nodeConfig: WorkflowNodeConfig<Id> | null;
   notifyIds: number[] | null;
   ownerId: number | null;
 }
