@@ -298,6 +298,15 @@ describe('SnailJobOpenApi', () => {
     await expect(api().jobExists(1)).rejects.toMatchObject({ kind: 'invalid' });
   });
 
+  it.each(['127.0.0.1:8080/snail-job', 'ftp://h/snail-job', ''])(
+    'refuses a baseUrl that is not an http(s) URL (%j) when constructed',
+    (baseUrl) => {
+      expect(() => new SnailJobOpenApi({ baseUrl, namespace: 'n', groupName: 'g', token: 't' })).toThrow(
+        `baseUrl must be an http(s) URL with the server's context path, e.g. "http://127.0.0.1:8080/snail-job"; got ${JSON.stringify(baseUrl)}`,
+      );
+    },
+  );
+
   it('rejects with kind unreachable when nothing listens', async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

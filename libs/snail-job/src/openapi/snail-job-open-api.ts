@@ -38,6 +38,17 @@ export class SnailJobOpenApi {
   private readonly timeoutMs: number;
 
   constructor(private readonly config: SnailJobOpenApiConfig) {
+    let url: URL | undefined;
+    try {
+      url = new URL(config.baseUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new TypeError(
+        `SnailJobOpenApi: baseUrl must be an http(s) URL with the server's context path, e.g. "http://127.0.0.1:8080/snail-job"; got ${JSON.stringify(config.baseUrl)}`,
+      );
+    }
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = config.timeoutMs ?? 10_000;
   }
