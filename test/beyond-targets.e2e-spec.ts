@@ -29,7 +29,13 @@ import {
   targetTitle,
   type Timings,
 } from './targets/suite.js';
-import { pollFor, type E2eTarget, type TargetBatch, type TargetLogLine } from './targets/target.js';
+import {
+  pollFor,
+  waitForClients,
+  type E2eTarget,
+  type TargetBatch,
+  type TargetLogLine,
+} from './targets/target.js';
 
 const GROUP = 'nest_beyond_group';
 const TOKEN = 'SJ_beyondTokenForTheTargetSuite1';
@@ -175,18 +181,7 @@ for (const name of requested) {
       target = await startTarget(name, GROUP, TOKEN, real);
       timings[name]['server start'] = Date.now() - t0;
       apps.push(await startApp('A'), await startApp('T'));
-      await pollFor(
-        () => target.nodes(),
-        (ns) => ns.length >= 2,
-        60_000,
-        'two client nodes registered',
-      );
-      await pollFor(
-        () => target.executors(),
-        (e) => ['snailJobHttpExecutor', 'snailJobShellJobExecutor', 'e2eTyped'].every((x) => e.includes(x)),
-        20_000,
-        'executors registered',
-      );
+      await waitForClients(target, 2, ['snailJobHttpExecutor', 'snailJobShellJobExecutor', 'e2eTyped']);
     }, 300_000);
 
     afterAll(async () => {

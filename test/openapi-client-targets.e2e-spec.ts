@@ -19,7 +19,7 @@ import {
   targetTitle,
   type Timings,
 } from './targets/suite.js';
-import { pollFor, type E2eTarget } from './targets/target.js';
+import { pollFor, waitForClients, type E2eTarget } from './targets/target.js';
 
 const GROUP = 'nest_openapi_client_group';
 const TOKEN = 'SJ_openApiClientTargetToken12345';
@@ -57,19 +57,7 @@ for (const name of requested) {
         [plainExecutors('A')],
       );
       api = app.get(SnailJobOpenApi);
-      // The real server dispatches only to nodes it has taken in (a batch made earlier is cancelled, reason 2).
-      await pollFor(
-        () => target.nodes(),
-        (ns) => ns.length >= 1,
-        60_000,
-        'the client node registered',
-      );
-      await pollFor(
-        () => target.executors(),
-        (e) => ['e2eEcho', 'e2eWfA', 'e2eWfB'].every((x) => e.includes(x)),
-        60_000,
-        'executors registered',
-      );
+      await waitForClients(target, 1, ['e2eEcho', 'e2eWfA', 'e2eWfB']);
     }, 300_000);
 
     afterAll(async () => {

@@ -17,7 +17,7 @@ import {
   targetTitle,
   type Timings,
 } from './targets/suite.js';
-import { pollFor, type E2eTarget, type TargetBatch } from './targets/target.js';
+import { pollFor, waitForClients, type E2eTarget, type TargetBatch } from './targets/target.js';
 
 const GROUP = 'nest_e2e_group';
 const TOKEN = 'SJ_e2eTokenForTheTwoTargetSuite1';
@@ -60,12 +60,7 @@ for (const name of requested) {
       target = await startTarget(name, GROUP, TOKEN, real);
       timings[name]['server start'] = Date.now() - t0;
       apps.push(await startApp('A'), await startApp('B'));
-      await pollFor(
-        () => target.nodes(),
-        (ns) => ns.length >= 2,
-        60_000,
-        'two client nodes registered',
-      );
+      await waitForClients(target, 2);
     }, 300_000);
 
     afterAll(async () => {

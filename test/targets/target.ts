@@ -132,3 +132,27 @@ export async function pollFor<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * Waits until the target lists `nodes` client nodes of its group and, among the group's executors, every name in
+ * `executors`. The real server dispatches only to nodes it has taken in: a batch triggered before is cancelled
+ * (reason 2), so scenarios start after this.
+ */
+export async function waitForClients(
+  target: E2eTarget,
+  nodes: number,
+  executors: readonly string[] = [],
+): Promise<void> {
+  await pollFor(
+    () => target.nodes(),
+    (ns) => ns.length >= nodes,
+    60_000,
+    `${nodes} client node(s) registered`,
+  );
+  await pollFor(
+    () => target.executors(),
+    (names) => executors.every((x) => names.includes(x)),
+    20_000,
+    `executors ${executors.join(', ')} registered`,
+  );
+}
