@@ -6,10 +6,12 @@
  *
  *   npm run test:peers                          # node and python clients; real server when it can be started
  *   npm run test:peers -- --clients=node,python,java --servers=dev,real --record
+ *   npm run test:peers -- --strict              # a client that cannot be installed fails the run (CI)
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ROOT as REPO_ROOT } from './paths.js';
 import { ALL_CLIENTS, type PeerClient } from './clients.js';
 import { DevServerTarget } from './dev-target.js';
@@ -21,15 +23,18 @@ import type { PeerTarget } from './target.js';
 
 type Outcomes = Record<string, Record<string, string>>;
 
-const args = new Map(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k, v ?? 'true'] as const;
-  }),
-);
-const clientKeys = (args.get('clients') ?? 'node,python').split(',');
-const serverKeys = (args.get('servers') ?? 'real,dev').split(',');
-const only = args.get('only')?.split(',');
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: 'string', default: 'node,python' },
+    servers: { type: 'string', default: 'real,dev' },
+    only: { type: 'string' },
+    record: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+  },
+});
+const clientKeys = args.clients.split(',');
+const serverKeys = args.servers.split(',');
+const only = args.only?.split(',');
 const recordedFile = join(REPO_ROOT, 'bench/src/peers/real-outcomes.json');
 const logDir = mkdtempSync(join(tmpdir(), 'peers-check-'));
 process.on('exit', killAllManaged);
@@ -43,12 +48,14 @@ const log = (m: string): void =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
 
 const clients: PeerClient[] = [];
+const unprepared: string[] = [];
 for (const key of clientKeys) {
   const client = ALL_CLIENTS.find((c) => c.key === key);
   if (!client) throw new Error(`unknown client ${key}`);
   const reason = client.prepare();
   if (reason) {
     console.log(`not checked: ${client.name}: ${reason}`);
+    unprepared.push(client.name);
     continue;
   }
   clients.push(client);
@@ -113,7 +120,7 @@ if (!reference && results.dev) {
   reference = JSON.parse(readFileSync(recordedFile, 'utf8')) as Outcomes;
   referenceName = `real server (recorded in bench/src/peers/real-outcomes.json; not started now: ${realReason ?? 'not asked for'})`;
 }
-if (args.has('record') && results.real) {
+if (args.record && results.real) {
   const merged = { ...(JSON.parse(readFileSync(recordedFile, 'utf8')) as Outcomes), ...results.real };
   writeFileSync(recordedFile, `${JSON.stringify(merged, null, 2)}\n`);
   log(`recorded the real server's outcomes in ${recordedFile}`);
@@ -143,6 +150,12 @@ if (results.dev && reference) {
     }
   }
 }
-console.log(`\npeers: ${passed} passed, ${failed} failed`);
+if (args.strict) failed += unprepared.length;
+console.log(
+  `\npeers: ${passed} passed, ${failed} failed` +
+    (unprepared.length
+      ? ` (not checked: ${unprepared.join(', ')}${args.strict ? ', counted as failed' : ''})`
+      : ''),
+);
 if (passed + failed === 0) console.log('nothing was compared: no real-server outcomes for these clients');
 process.exitCode = failed > 0 || passed + failed === 0 ? 1 : 0;
