@@ -348,7 +348,25 @@ for (const name of requested) {
         name === 'real' ? 300_000 : 60_000,
         '1,000 batches final',
         1_000,
-      );
+      ).catch(async (error: unknown) => {
+        // Say where the unfinished batches stand: whether the client ever ran them, and their tasks' states.
+        const open = (await target.batchesOf(jobId)).filter(
+          (b) => b.status === 'RUNNING' || b.status === 'WAITING',
+        );
+        const details = await Promise.all(open.slice(0, 10).map((b) => target.batch(b.id)));
+        const ran = new Set(
+          [...seen.calls.keys()].filter((k) => k.startsWith('bulk:')).map((k) => k.slice(5)),
+        );
+        const lines = details.map(
+          (b) =>
+            `batch ${b.id} ${b.status}: ` +
+            b.tasks.map((t) => `task ${t.id} ${t.status}, result ${JSON.stringify(t.result)}`).join('; '),
+        );
+        throw new Error(
+          `${(error as Error).message.slice(0, 200)}…\nthe client ran ${ran.size} of 1,000 params; ` +
+            `${open.length} batches open:\n${lines.join('\n')}`,
+        );
+      });
       timings[name]['1,000 jobs across a restart'] = Date.now() - t0;
       expect(beforeRestart).toBeLessThan(1000); // the restart came while jobs were still to run or report
       expect(finalIds.filter((b) => b.status !== 'SUCCESS')).toEqual([]);
