@@ -7,6 +7,9 @@ export default defineConfig({
       'nestjs-snail-job/protocol': fileURLToPath(
         new URL('./libs/snail-job/src/protocol/index.ts', import.meta.url),
       ),
+      'nestjs-snail-job/openapi': fileURLToPath(
+        new URL('./libs/snail-job/src/openapi/index.ts', import.meta.url),
+      ),
       'nestjs-snail-job/testing': fileURLToPath(
         new URL('./libs/snail-job/src/testing/index.ts', import.meta.url),
       ),

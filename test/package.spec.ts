@@ -135,6 +135,16 @@ describe('the packed nestjs-snail-job', () => {
     });
   });
 
+  it('loads nestjs-snail-job/openapi without Nest, gRPC or reflect-metadata (for scripts and other frameworks)', () => {
+    const script = `
+      const { SnailJobOpenApi } = require('nestjs-snail-job/openapi');
+      new SnailJobOpenApi({ baseUrl: 'http://127.0.0.1:8080/snail-job', namespace: 'n', groupName: 'g', token: 't' });
+      console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('node_modules'))));`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
+    const loaded = JSON.parse(out) as string[];
+    expect(loaded.filter((f) => /@nestjs|@grpc|reflect-metadata|rxjs/.test(f))).toEqual([]);
+  });
+
   it('gives import and require the same objects: the ESM entries re-export the CommonJS build', () => {
     const subpaths = Object.keys(manifest.exports)
       .filter((k) => k !== './package.json')
