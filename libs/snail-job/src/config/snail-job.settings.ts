@@ -1,4 +1,5 @@
 import { DEFAULT_NAMESPACE, DEMO_GROUP, DEMO_TOKEN } from '../protocol/headers.js';
+import { httpBaseUrl } from '../common/http-url.js';
 import { detectHostAddress } from './host-address.js';
 import { directory, PER_EXECUTOR_LIMITS, perExecutorLimits } from './reliability-option-parsers.js';
 import {
@@ -32,17 +33,7 @@ export type SnailJobSettings = { readonly [P in SettingPath]: Setting<ValueAt<P>
 const hostName = matching(/^[A-Za-z0-9._:[\]-]{1,253}$/, 'a host name or IP address');
 
 const HTTP_URL = 'an http(s) URL, e.g. "http://127.0.0.1:8080/snail-job"';
-const httpUrl = custom<string>(HTTP_URL, (raw) => {
-  if (typeof raw.value !== 'string') refuse(raw, HTTP_URL);
-  let url: URL;
-  try {
-    url = new URL(raw.value);
-  } catch {
-    refuse(raw, HTTP_URL);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(raw, HTTP_URL);
-  return raw.value.replace(/\/+$/, '');
-});
+const httpUrl = custom<string>(HTTP_URL, (raw) => httpBaseUrl(raw.value) ?? refuse(raw, HTTP_URL));
 
 const ROUTE_PATH = 'a route path starting with "/" (or false to disable)';
 const routePath = custom<string | false>(ROUTE_PATH, (raw) => {

@@ -8,20 +8,32 @@
  */
 export class SnailJobOpenApiError extends Error {
   override readonly name = 'SnailJobOpenApiError';
+  readonly kind: 'refused' | 'http' | 'unreachable' | 'timeout' | 'invalid';
+  /** `METHOD /path` as called, e.g. `POST /api/job/add`. */
+  readonly path: string;
+  /** HTTP status of the answer; undefined without one. */
+  readonly httpStatus: number | undefined;
+  /** The envelope's `status` (0) when the server refused the call. */
+  readonly serverStatus: number | undefined;
+  /** The server's own message, when it gave one. */
+  readonly serverMessage: string | undefined;
 
   constructor(
     message: string,
-    readonly kind: 'refused' | 'http' | 'unreachable' | 'timeout' | 'invalid',
-    /** `METHOD /path` as called, e.g. `POST /api/job/add`. */
-    readonly path: string,
-    /** HTTP status of the answer; undefined without one. */
-    readonly httpStatus: number | undefined,
-    /** The envelope's `status` (0) when the server refused the call. */
-    readonly serverStatus: number | undefined,
-    /** The server's own message, when it gave one. */
-    readonly serverMessage: string | undefined,
-    options?: { cause?: unknown },
+    details: {
+      kind: SnailJobOpenApiError['kind'];
+      path: string;
+      httpStatus?: number;
+      serverStatus?: number;
+      serverMessage?: string;
+      cause?: unknown;
+    },
   ) {
-    super(message, options);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = details.kind;
+    this.path = details.path;
+    this.httpStatus = details.httpStatus;
+    this.serverStatus = details.serverStatus;
+    this.serverMessage = details.serverMessage;
   }
 }

@@ -1,3 +1,4 @@
+import { httpBaseUrl } from '../common/http-url.js';
 import { Header } from '../protocol/headers.js';
 import { SnailJobOpenApiError } from './snail-job-open-api.error.js';
 import type {
@@ -38,18 +39,13 @@ export class SnailJobOpenApi {
   private readonly timeoutMs: number;
 
   constructor(private readonly config: SnailJobOpenApiConfig) {
-    let url: URL | undefined;
-    try {
-      url = new URL(config.baseUrl);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    const baseUrl = httpBaseUrl(config.baseUrl);
+    if (baseUrl === undefined) {
       throw new TypeError(
         `SnailJobOpenApi: baseUrl must be an http(s) URL with the server's context path, e.g. "http://127.0.0.1:8080/snail-job"; got ${JSON.stringify(config.baseUrl)}`,
       );
     }
-    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = baseUrl;
     this.timeoutMs = config.timeoutMs ?? 10_000;
   }
 
@@ -205,14 +201,12 @@ export class SnailJobOpenApi {
     const data = await this.callNullable<T>(method, path, body);
     if (data === null) {
       const where = `${method} ${path.split('?')[0]}`;
-      throw new SnailJobOpenApiError(
-        `${where}: the server answered no data`,
-        'invalid',
-        where,
-        200,
-        1,
-        undefined,
-      );
+      throw new SnailJobOpenApiError(`${where}: the server answered no data`, {
+        kind: 'invalid',
+        path: where,
+        httpStatus: 200,
+        serverStatus: 1,
+      });
     }
     return data;
   }
@@ -239,71 +233,49 @@ export class SnailJobOpenApi {
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new SnailJobOpenApiError(
           `${where}: no answer from ${this.baseUrl} within ${this.timeoutMs} ms (the call may still take effect)`,
-          'timeout',
-          where,
-          undefined,
-          undefined,
-          undefined,
-          { cause: error },
+          { kind: 'timeout', path: where, cause: error },
         );
       }
       const cause =
         error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new SnailJobOpenApiError(
         `${where}: the SnailJob server at ${this.baseUrl} cannot be reached (${cause})`,
-        'unreachable',
-        where,
-        undefined,
-        undefined,
-        undefined,
-        { cause: error },
+        { kind: 'unreachable', path: where, cause: error },
       );
     }
     const text = await res.text().catch(() => '');
     if (!res.ok) {
       throw new SnailJobOpenApiError(
         `${where}: HTTP ${res.status} from ${this.baseUrl}${text ? `: ${text.slice(0, 200)}` : ''}`,
-        'http',
-        where,
-        res.status,
-        undefined,
-        undefined,
+        { kind: 'http', path: where, httpStatus: res.status },
       );
     }
     let envelope: OpenApiEnvelope<T>;
     try {
       envelope = JSON.parse(text) as OpenApiEnvelope<T>;
     } catch (error) {
-      throw new SnailJobOpenApiError(
-        `${where}: the answer is not JSON: ${text.slice(0, 200)}`,
-        'invalid',
-        where,
-        res.status,
-        undefined,
-        undefined,
-        { cause: error },
-      );
+      throw new SnailJobOpenApiError(`${where}: the answer is not JSON: ${text.slice(0, 200)}`, {
+        kind: 'invalid',
+        path: where,
+        httpStatus: res.status,
+        cause: error,
+      });
     }
     if (envelope === null || typeof envelope !== 'object' || typeof envelope.status !== 'number') {
       throw new SnailJobOpenApiError(
         `${where}: the answer is not SnailJob's envelope: ${text.slice(0, 200)}`,
-        'invalid',
-        where,
-        res.status,
-        undefined,
-        undefined,
+        { kind: 'invalid', path: where, httpStatus: res.status },
       );
     }
     if (envelope.status !== 1) {
       const message = envelope.message ?? '';
-      throw new SnailJobOpenApiError(
-        `${where}: ${message || 'refused'}`,
-        'refused',
-        where,
-        res.status,
-        envelope.status,
-        message,
-      );
+      throw new SnailJobOpenApiError(`${where}: ${message || 'refused'}`, {
+        kind: 'refused',
+        path: where,
+        httpStatus: res.status,
+        serverStatus: envelope.status,
+        serverMessage: message,
+      });
     }
     return envelope.data ?? null;
   }
